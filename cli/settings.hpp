@@ -1,0 +1,44 @@
+// Osprey's configuration schema and the typed settings read from it. Every option is declared once here;
+// docs/configuration.md is checked against this list by settings_test.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "osprey/core/config.hpp"
+#include "osprey/core/logging.hpp"
+#include "osprey/http/server.hpp"
+#include "osprey/sql/database.hpp"
+
+namespace osprey::cli {
+
+const config::Schema& OspreySchema();
+
+struct ServiceSettings {
+  bool enabled = true;
+  http::ListenerOptions listener;
+};
+
+struct Settings {
+  std::string config_path;
+  std::string database_url;  // relative SQLite paths already resolved against the config directory
+  sql::DatabaseOptions database;
+  std::string master_key_file;
+  std::string hash_key_file;
+  logging::LogOptions log;
+  http::ServerOptions http;
+  ServiceSettings mfa;
+  ServiceSettings gateway;
+};
+
+// Loads and validates `path` with OSPREY_* overrides. Errors name the key and the file.
+Result<Settings> LoadSettings(const std::string& path);
+
+// Parses "host:port", "[v6]:port" or ":port" (all interfaces). kInvalidArgument names `key`.
+Result<http::ListenerOptions> ParseListen(const std::string& key, const std::string& value);
+
+// The default config path: $OSPREY_CONFIG, else "osprey-data/osprey.toml".
+std::string DefaultConfigPath();
+
+}  // namespace osprey::cli

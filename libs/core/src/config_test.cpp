@@ -1,0 +1,95 @@
+#include "osprey/core/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace osprey::config {
+namespace {
+
+Schema TestSchema() {
+  Schema s;
+  s.Add({"database.url", Type::kString, "sqlite://osprey.db", "Database URL"})
+      .Add({"database.pool_size", Type::kInt, "8", "Sessions in the pool"})
+      .Add({"log.json", Type::kBool, "false", "JSON lines"})
+      .Add({"http.ratio", Type::kDouble, "0.5", "A float"});
+  return s;
+}
+
+TEST(ConfigTest, DefaultsApplyWhenUnset) {
+  auto cfg = Config::Parse(TestSchema(), "", "test.toml", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->GetString("database.url"), "sqlite://osprey.db");
+  EXPECT_EQ(cfg->GetInt("database.pool_size"), 8);
+  EXPECT_FALSE(cfg->GetBool("log.json"));
+  EXPECT_DOUBLE_EQ(cfg->GetDouble("http.ratio"), 0.5);
+  EXPECT_FALSE(cfg->IsSet("database.url"));
+}
+
+TEST(ConfigTest, FileValuesOverrideDefaults) {
+  auto cfg =
+      Config::Parse(TestSchema(), "[database]\nurl = \"postgresql://x\"\npool_size = 3\n[http]\nratio = 2\n",
+                    "test.toml", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->GetString("database.url"), "postgresql://x");
+  EXPECT_EQ(cfg->GetInt("database.pool_size"), 3);
+  EXPECT_DOUBLE_EQ(cfg->GetDouble("http.ratio"), 2.0);
+  EXPECT_TRUE(cfg->IsSet("database.url"));
+}
+
+TEST(ConfigTest, UnknownKeyNamesKeyAndFile) {
+  auto cfg = Config::Parse(TestSchema(), "[database]\nurll = \"x\"\n", "/etc/osprey.toml", {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("database.urll"), std::string::npos);
+  EXPECT_NE(cfg.error().message().find("/etc/osprey.toml"), std::string::npos);
+}
+
+TEST(ConfigTest, UnknownSectionAndTopLevelKeyAreErrors) {
+  EXPECT_FALSE(Config::Parse(TestSchema(), "[nosuch]\na = 1\n", "f", {}).ok());
+  EXPECT_FALSE(Config::Parse(TestSchema(), "a = 1\n", "f", {}).ok());
+}
+
+TEST(ConfigTest, WrongTypeIsAnError) {
+  auto cfg = Config::Parse(TestSchema(), "[database]\npool_size = \"8\"\n", "f", {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("database.pool_size"), std::string::npos);
+}
+
+TEST(ConfigTest, SyntaxErrorGivesLine) {
+  auto cfg = Config::Parse(TestSchema(), "[database]\nurl = \n", "f", {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("line 2"), std::string::npos) << cfg.error().message();
+}
+
+TEST(ConfigTest, EnvironmentOverridesFile) {
+  auto cfg = Config::Parse(TestSchema(), "[database]\npool_size = 3\n", "f",
+                           {{"OSPREY_DATABASE_POOL_SIZE", "5"}, {"OSPREY_LOG_JSON", "true"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->GetInt("database.pool_size"), 5);
+  EXPECT_TRUE(cfg->GetBool("log.json"));
+}
+
+TEST(ConfigTest, BadEnvironmentValueNamesVariable) {
+  auto cfg = Config::Parse(TestSchema(), "", "f", {{"OSPREY_DATABASE_POOL_SIZE", "many"}});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("OSPREY_DATABASE_POOL_SIZE"), std::string::npos);
+}
+
+TEST(ConfigTest, CommentedTomlParsesBackToDefaults) {
+  Schema s = TestSchema();
+  std::string text = RenderCommentedToml(s, {{"database.url", TomlString("sqlite://a \"b\".db")}});
+  auto cfg = Config::Parse(s, text, "generated", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString() << "\n" << text;
+  EXPECT_EQ(cfg->GetString("database.url"), "sqlite://a \"b\".db");
+  EXPECT_EQ(cfg->GetInt("database.pool_size"), 8);
+  EXPECT_NE(text.find("# pool_size = 8"), std::string::npos);
+}
+
+TEST(ConfigTest, DuplicateSchemaKeyIsABug) {
+  Schema s = TestSchema();
+  EXPECT_THROW(s.Add({"database.url", Type::kString, "", "again"}), std::logic_error);
+  EXPECT_THROW(s.Add({"x.n", Type::kInt, "eight", "bad default"}), std::logic_error);
+}
+
+TEST(ConfigTest, EnvName) { EXPECT_EQ(Schema::EnvName("mfa.listen"), "OSPREY_MFA_LISTEN"); }
+
+}  // namespace
+}  // namespace osprey::config

@@ -1,0 +1,107 @@
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "engine.hpp"
+#include "osprey/sql/database.hpp"
+
+namespace osprey::sql {
+namespace {
+
+using std::chrono::microseconds;
+
+constexpr microseconds kFirstDelay{1000};
+constexpr microseconds kMaxDelay{100000};
+
+enum class Outcome { kCommitted, kConflict, kConnectionLost };
+
+// Exponential back-off with "equal jitter": half the step fixed, half random, so that two conflicting
+// transactions drift apart instead of colliding again in lockstep.
+microseconds BackoffDelay(int attempt) {
+  const auto step = std::min(kMaxDelay.count(), kFirstDelay.count() << std::min(attempt, 16));
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  std::uniform_int_distribution<long long> jitter(0, step / 2);
+  return microseconds(step / 2 + jitter(rng));
+}
+
+void Begin(soci::session& s, Engine engine, Isolation isolation) {
+  if (engine == Engine::kSqlite) {
+    s << "BEGIN IMMEDIATE";  // takes the write lock now: SOCI's begin() would defer it to the first write
+  } else if (isolation == Isolation::kSerializable) {
+    s << "BEGIN ISOLATION LEVEL SERIALIZABLE";
+  } else {
+    s << "BEGIN ISOLATION LEVEL READ COMMITTED";
+  }
+}
+
+// PostgreSQL answers COMMIT on a transaction whose statement failed with a silent ROLLBACK. That happens only
+// when `work` swallowed the error, and reporting success then would lose its writes.
+void Commit(soci::session& s, Engine engine) {
+  if (engine == Engine::kPostgresql && internal::IsAborted(s)) {
+    throw soci::soci_error("transaction aborted by a failed statement whose error was caught; rolled back");
+  }
+  s << "COMMIT";
+}
+
+Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
+                const std::function<void(soci::session&)>& work, std::string* why) {
+  try {
+    Begin(s, engine, isolation);
+    work(s);
+  } catch (const soci::soci_error& e) {
+    internal::RollbackQuietly(s, engine);
+    *why = e.get_error_message();
+    if (Database::IsRetryable(e)) return Outcome::kConflict;
+    if (internal::IsBroken(s, engine)) return Outcome::kConnectionLost;  // nothing was committed
+    throw;
+  } catch (...) {
+    internal::RollbackQuietly(s, engine);
+    throw;
+  }
+  try {
+    Commit(s, engine);
+  } catch (const soci::soci_error& e) {
+    internal::RollbackQuietly(s, engine);
+    *why = e.get_error_message();
+    if (Database::IsRetryable(e)) return Outcome::kConflict;
+    throw;  // includes a connection lost during COMMIT: whether it committed is unknown
+  }
+  return Outcome::kCommitted;
+}
+
+}  // namespace
+
+Status Database::WithTransaction(const std::function<void(soci::session&)>& work, Isolation isolation) {
+  std::string why;
+  for (int attempt = 0;; ++attempt) {
+    {
+      auto lease = Acquire();  // reconnects a session whose connection was lost
+      if (!lease.ok()) return lease.error();
+      if (TryOnce(lease->get(), engine_, isolation, work, &why) == Outcome::kCommitted) return OkStatus();
+    }
+    if (attempt >= options_.max_retries) {
+      return Error(ErrorCode::kUnavailable,
+                   "transaction abandoned after " + std::to_string(attempt) + " retries: " + why);
+    }
+    std::this_thread::sleep_for(BackoffDelay(attempt));
+  }
+}
+
+bool Database::IsRetryable(const soci::soci_error& e) {
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    const int primary =
+        lite->result() & 0xff;  // extended codes (SQLITE_BUSY_SNAPSHOT, ...) share the low byte
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+  }
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    const std::string state = pg->sqlstate();
+    return state == "40001" || state == "40P01";  // serialization_failure, deadlock_detected
+  }
+  return false;
+}
+
+}  // namespace osprey::sql

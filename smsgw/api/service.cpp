@@ -1,0 +1,31 @@
+#include "smsgw/api/service.hpp"
+
+namespace osprey::smsgw::api {
+
+http::Response MessageResponse(int status, const std::string& text) {
+  http::Response r = http::Response::Json(status, {{"message", text}});
+  r.headers.Set("Content-Type", "application/json; charset=utf-8");
+  return r;
+}
+
+GatewayService::GatewayService(std::function<bool()> healthy) : healthy_(std::move(healthy)) {
+  router_.Add("GET", "/healthz", [this](http::Request&) {
+    bool ok = healthy_();
+    return MessageResponse(ok ? 200 : 503, ok ? "ok" : "unavailable");
+  });
+}
+
+// Texts from the spec's §4 table; the [D] choices are recorded in docs/compatibility.md.
+http::Response GatewayService::RenderError(http::FrameworkError error, const std::string& detail,
+                                           const http::Request&) const {
+  switch (error) {
+    case http::FrameworkError::kBadRequest: return MessageResponse(400, detail);
+    case http::FrameworkError::kNotFound:
+    case http::FrameworkError::kMethodNotAllowed: return MessageResponse(405, "Unknown method.");
+    case http::FrameworkError::kPayloadTooLarge: return MessageResponse(413, "Request body too large.");
+    case http::FrameworkError::kInternal: return MessageResponse(500, "Internal server error.");
+  }
+  return MessageResponse(500, "Internal server error.");
+}
+
+}  // namespace osprey::smsgw::api

@@ -1,0 +1,62 @@
+// Test harness for black-box tests: runs the real `osprey` binary as a child process on free loopback ports.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace osprey::blackbox {
+
+// A fresh directory under the system temp dir, removed by the caller (RemoveTree).
+std::string MakeTempDir();
+void RemoveTree(const std::string& path);
+std::string ReadFile(const std::string& path);
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+std::uint16_t FreePort();
+
+struct RunResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr interleaved
+};
+
+// Runs `osprey <args>` to completion with `env` added to the environment.
+RunResult RunOsprey(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+
+// A running `osprey` child process; killed (SIGKILL) on destruction if still alive.
+class OspreyProcess {
+ public:
+  // Starts `osprey <args>`; stdout and stderr go to `log_path`.
+  OspreyProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                const std::string& log_path);
+  ~OspreyProcess();
+  OspreyProcess(const OspreyProcess&) = delete;
+  OspreyProcess& operator=(const OspreyProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int sig);
+  // Waits up to `timeout` for the process to exit; returns its exit code (128+signal if killed).
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+// Sends `raw` on a new connection to 127.0.0.1:port and returns everything read until the server closes or
+// `timeout` passes.
+std::string RawExchange(std::uint16_t port, const std::string& raw,
+                        std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
+// Opens a TCP connection and returns its fd (-1 on failure).
+int Connect(std::uint16_t port);
+
+// Polls GET http://127.0.0.1:port/healthz until it answers 200 or `timeout` passes.
+bool WaitHealthy(std::uint16_t port, std::chrono::milliseconds timeout);
+
+}  // namespace osprey::blackbox
