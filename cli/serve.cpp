@@ -101,8 +101,9 @@ int RunServe(const std::string& config_path) {
   }
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto& l = names[i] == "mfa" ? settings->mfa.listener : settings->gateway.listener;
-    spdlog::info("{} listening on {}{}:{}", names[i], l.tls ? "https://" : "http://", l.address,
-                 server.BoundPort(i));
+    bool v6 = l.address.find(':') != std::string::npos;
+    spdlog::info("{} listening on {}{}{}{}:{}", names[i], l.tls ? "https://" : "http://", v6 ? "[" : "",
+                 l.address, v6 ? "]" : "", server.BoundPort(i));
   }
   spdlog::info("osprey {} ready (database {})", OSPREY_VERSION,
                sql::RedactDatabaseUrl(settings->database_url));
