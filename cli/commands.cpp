@@ -12,6 +12,7 @@
 #include "cli/settings.hpp"
 #include "osprey/core/keyfile.hpp"
 #include "osprey/sql/migrations.hpp"
+#include "smsgw/accounts/schema.hpp"
 
 namespace osprey::cli {
 namespace fs = std::filesystem;
@@ -28,7 +29,9 @@ int RunVersion(bool json) {
 }
 
 // Every migration set the binary knows; services append theirs as they arrive.
-static std::vector<const sql::MigrationSet*> AllMigrationSets() { return {&sql::CoreMigrations()}; }
+static std::vector<const sql::MigrationSet*> AllMigrationSets() {
+  return {&sql::CoreMigrations(), &smsgw::accounts::AccountMigrations()};
+}
 
 Result<nlohmann::json> MigrateAll(sql::Database& db) {
   nlohmann::json applied = nlohmann::json::object();

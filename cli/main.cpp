@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/gateway_commands.hpp"
 #include "cli/settings.hpp"
 
 namespace {
@@ -49,6 +50,8 @@ int Dispatch(int argc, char** argv) {
   check->callback([&] { code = RunConfigCheck(config_path); });
   auto* schema = cfg->add_subcommand("schema", "Print every option with its default as a Markdown table");
   schema->callback([&] { code = RunConfigSchema(); });
+
+  AddGatewayCommands(app, config_path, code);
 
   try {
     app.parse(argc, argv);
