@@ -1,0 +1,130 @@
+// ModemDriver: the seam between the SMS queue and one GSM modem (a libgammu worker, the AT emulator, or the
+// in-process loopback used by tests). A driver submits already-encoded parts, reports the modem's health and
+// hands incoming SMS and delivery reports to a listener.
+//
+// Thread rule: one thread at a time drives a ModemDriver (the dispatcher's worker for that modem): Submit,
+// Health and SetListener are never called concurrently. Listener callbacks may arrive on any thread the
+// driver owns, also during Submit; a listener must therefore be thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "osprey/core/clock.hpp"
+#include "osprey/core/registry.hpp"
+#include "smsgw/modem/sms_status.hpp"
+
+namespace osprey::smsgw::modem {
+
+// One part of an outgoing message, ready for the modem: the text of this part only (the caller split it).
+struct OutgoingPart {
+  std::int64_t message_id = 0;
+  int part_no = 1;              // 1-based sequence number within the message
+  int total_parts = 1;          // parts of the whole message (concatenation header)
+  std::string number;           // destination, normalised
+  std::string text;             // UTF-8 text of this part
+  std::string coding;           // "standard" (GSM-7) or "unicode" (UCS-2)
+  bool flash = false;           // class-0 SMS
+  int validity_vp = 255;        // relative TP-VP (spec §4 item 9); 255 = maximum
+  bool request_report = false;  // TP-SRR
+};
+
+// The modem accepted the part.
+struct SubmitOutcome {
+  int message_reference = 0;  // TP-MR from +CMGS, 0..255
+  bool report_requested = false;
+};
+
+// The modem did not (or may not have) accepted the part.
+struct SubmitFailure {
+  SubmitErrorClass error_class = SubmitErrorClass::kTransient;
+  std::optional<int> cms_error;  // +CMS ERROR code when the modem gave one
+  std::string message;
+};
+
+// Either a SubmitOutcome or a SubmitFailure; accessing the wrong alternative is a bug.
+class SubmitResult {
+ public:
+  SubmitResult(SubmitOutcome outcome) : v_(outcome) {}             // NOLINT(google-explicit-constructor)
+  SubmitResult(SubmitFailure failure) : v_(std::move(failure)) {}  // NOLINT(google-explicit-constructor)
+  bool ok() const { return v_.index() == 0; }
+  const SubmitOutcome& value() const { return std::get<0>(v_); }
+  const SubmitFailure& failure() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<SubmitOutcome, SubmitFailure> v_;
+};
+
+struct ModemHealth {
+  bool online = false;
+  int signal_percent = 0;  // 0..100
+  std::string network;     // operator name, empty when unknown
+  std::string last_error;  // empty when none
+};
+
+// A received SMS part, as the modem delivered it.
+struct IncomingSms {
+  int modem_no = 0;
+  std::string sender;
+  std::string text;
+  std::string coding;
+  Clock::TimePoint received_at;
+};
+
+// A status report for a part this modem submitted.
+struct DeliveryReport {
+  int modem_no = 0;
+  int message_reference = 0;  // TP-MR of the submitted part
+  std::string recipient;      // the destination the report is about
+  int tp_status = 0;          // TP-ST (spec §4 table)
+  Clock::TimePoint reported_at;
+};
+
+// Receives what a modem reports on its own. REQUIRES: thread-safe (see the thread rule above).
+class ModemListener {
+ public:
+  virtual ~ModemListener() = default;
+  virtual void OnIncomingSms(const IncomingSms& sms) = 0;
+  virtual void OnDeliveryReport(const DeliveryReport& report) = 0;
+};
+
+class ModemDriver {
+ public:
+  ModemDriver() = default;
+  ModemDriver(const ModemDriver&) = delete;
+  ModemDriver& operator=(const ModemDriver&) = delete;
+  virtual ~ModemDriver() = default;
+
+  // The modem number (1..8) that the API and the queue's modem pin use.
+  virtual int modem_no() const = 0;
+
+  // Submits one part and waits for the modem's answer. Success carries the TP-MR. Failure is classed:
+  // kTransient (retry later), kPermanent (do not retry this message), kUnknown (no answer; the part may or
+  // may not have gone out).
+  virtual SubmitResult Submit(const OutgoingPart& part) = 0;
+
+  // Signal, registration and the last error; cheap, may return cached values.
+  virtual ModemHealth Health() = 0;
+
+  // Sets the listener for incoming SMS and delivery reports (nullptr: drop them). Call before the driver is
+  // used; the listener must outlive the driver or be replaced by nullptr first.
+  virtual void SetListener(ModemListener* listener) = 0;
+};
+
+// What a driver instance is built from: the modem number and the driver type's own parameters.
+struct DriverConfig {
+  int modem_no = 1;
+  std::map<std::string, std::string> params;
+};
+
+using ModemDriverRegistry = Registry<ModemDriver, const DriverConfig&>;
+
+// Registers the driver types built into Osprey: "loopback".
+void RegisterBuiltinModemDrivers(ModemDriverRegistry& registry);
+
+}  // namespace osprey::smsgw::modem

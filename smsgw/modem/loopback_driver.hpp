@@ -1,0 +1,61 @@
+// LoopbackDriver: a modem that exists only in memory, for tests and demos. Every submission completes after a
+// configurable delay; it can be told to fail, to answer nothing (unknown outcome), and to emit delivery
+// reports. It records every Submit call so that tests can check that each part went out exactly once.
+//
+// Parameters (DriverConfig::params): "delay_ms" (default 0).
+// Thread rule: as ModemDriver; in addition the test controls (FailNext..., EmitDeliveryReport) and the
+// inspectors (Records, AcceptedCount) may be called from any thread at any time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "smsgw/modem/driver.hpp"
+
+namespace osprey::smsgw::modem {
+
+class LoopbackDriver final : public ModemDriver {
+ public:
+  // One Submit call and what it answered.
+  struct Record {
+    OutgoingPart part;
+    bool accepted = false;
+    int message_reference = -1;  // -1 when not accepted
+  };
+
+  // kInvalidArgument when "delay_ms" is not a non-negative integer.
+  static Result<std::unique_ptr<ModemDriver>> Create(const DriverConfig& config);
+  LoopbackDriver(int modem_no, std::chrono::milliseconds delay);
+
+  int modem_no() const override { return modem_no_; }
+  SubmitResult Submit(const OutgoingPart& part) override;
+  ModemHealth Health() override;
+  void SetListener(ModemListener* listener) override;
+
+  // The next `n` submissions fail with +CMS ERROR `cms_error`, classed as the spec's table says.
+  void FailNext(int n, int cms_error);
+  // The next `n` submissions get no answer (SubmitErrorClass::kUnknown).
+  void TimeOutNext(int n);
+  // Reports TP-ST `tp_status` for the accepted part with this TP-MR (the newest one) to the listener.
+  // Returns false when no accepted part has that MR or no listener is set.
+  bool EmitDeliveryReport(int message_reference, int tp_status, Clock::TimePoint at);
+
+  std::vector<Record> Records() const;
+  std::size_t AcceptedCount() const;
+
+ private:
+  const int modem_no_;
+  const std::chrono::milliseconds delay_;
+  mutable std::mutex mu_;
+  std::vector<Record> records_;        // GUARDED_BY(mu_)
+  int next_mr_ = 0;                    // GUARDED_BY(mu_)
+  int fail_count_ = 0;                 // GUARDED_BY(mu_)
+  int fail_cms_ = 0;                   // GUARDED_BY(mu_)
+  int timeout_count_ = 0;              // GUARDED_BY(mu_)
+  ModemListener* listener_ = nullptr;  // GUARDED_BY(mu_)
+};
+
+}  // namespace osprey::smsgw::modem

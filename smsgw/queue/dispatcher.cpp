@@ -1,0 +1,133 @@
+#include "smsgw/queue/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace osprey::smsgw::queue {
+
+Dispatcher::Dispatcher(Store& store, std::vector<modem::ModemDriver*> drivers, const Clock& clock,
+                       DispatcherOptions options)
+    : store_(store), drivers_(std::move(drivers)), clock_(clock), options_(std::move(options)) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::Start() {
+  for (modem::ModemDriver* driver : drivers_) threads_.emplace_back([this, driver] { Loop(driver); });
+  threads_.emplace_back([this] { KeepLeases(); });
+}
+
+void Dispatcher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Dispatcher::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    ++wake_seq_;
+  }
+  cv_.notify_all();
+}
+
+bool Dispatcher::stopping() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
+void Dispatcher::Loop(modem::ModemDriver* driver) {
+  while (!stopping()) {
+    std::uint64_t seen = 0;
+    {
+      std::lock_guard lock(mu_);
+      seen = wake_seq_;
+    }
+    MaybeRecover();
+    if (SendOne(*driver)) continue;
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || wake_seq_ != seen; });
+  }
+}
+
+bool Dispatcher::SendOne(modem::ModemDriver& driver) {
+  auto claim = store_.ClaimNext(options_.id, driver.modem_no(), clock_.Now());
+  if (!claim.ok()) {
+    spdlog::warn("modem {}: cannot claim a message: {}", driver.modem_no(), claim.error().ToString());
+    return false;
+  }
+  if (!claim->has_value()) return false;
+  const ClaimedMessage& message = **claim;
+  Track(message);
+  SendParts(driver, message);
+  Untrack(message.id);
+  return true;
+}
+
+void Dispatcher::SendParts(modem::ModemDriver& driver, const ClaimedMessage& message) {
+  for (const ClaimedPart& part : message.parts) {
+    if (part.state != PartState::kQueued) continue;
+    if (stopping()) {
+      (void)store_.ReleaseLease(message);
+      return;
+    }
+    auto marked = store_.MarkSubmitting(message, part.seq, driver.modem_no());
+    if (!marked.ok() || !*marked) {
+      if (!marked.ok()) spdlog::warn("message {}: {}", message.id, marked.error().ToString());
+      return;  // lease lost or message deleted: send nothing more
+    }
+    modem::SubmitResult result = driver.Submit(message.ToOutgoing(part));
+    auto next = store_.RecordOutcome(message, part.seq, driver.modem_no(), result, clock_.Now());
+    if (!next.ok()) {
+      // The part stays `submitting`; once the lease expires RecoverAbandoned resolves it by policy.
+      spdlog::error("message {} part {}: cannot record the outcome: {}", message.id, part.seq,
+                    next.error().ToString());
+      return;
+    }
+    if (*next == NextStep::kDone) return;
+  }
+}
+
+void Dispatcher::MaybeRecover() {
+  const Clock::TimePoint now = clock_.Now();
+  {
+    std::lock_guard lock(mu_);
+    if (last_recover_ && now - *last_recover_ < options_.recover_interval) return;
+    last_recover_ = now;
+  }
+  auto expired = store_.ExpireOverdue(now);
+  if (!expired.ok()) spdlog::warn("cannot expire overdue messages: {}", expired.error().ToString());
+  auto recovered = store_.RecoverAbandoned(now);
+  if (!recovered.ok()) {
+    spdlog::warn("cannot recover abandoned messages: {}", recovered.error().ToString());
+  } else if (*recovered > 0) {
+    spdlog::info("recovered {} message(s) abandoned while submitting", *recovered);
+  }
+}
+
+void Dispatcher::KeepLeases() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, options_.renew_interval, [&] { return stopping_; });
+    if (stopping_) return;
+    std::vector<ClaimedMessage> messages;
+    for (const auto& [id, message] : in_flight_) messages.push_back(message);
+    lock.unlock();
+    for (const auto& message : messages) (void)store_.RenewLease(message, clock_.Now());
+    lock.lock();
+  }
+}
+
+void Dispatcher::Track(const ClaimedMessage& message) {
+  std::lock_guard lock(mu_);
+  in_flight_[message.id] = message;
+}
+
+void Dispatcher::Untrack(std::int64_t id) {
+  std::lock_guard lock(mu_);
+  in_flight_.erase(id);
+}
+
+}  // namespace osprey::smsgw::queue

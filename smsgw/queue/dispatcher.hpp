@@ -1,0 +1,76 @@
+// Dispatcher: one sending loop per modem driver. Each loop claims the best eligible message for its modem
+// from the Store, sends its waiting parts back-to-back through that modem (writing `submitting` before each),
+// and records every outcome. A lease keeper thread renews the leases of messages being sent, so a slow modem
+// does not lose its message; a crashed process's leases simply expire and RecoverAbandoned (run now and then,
+// with ExpireOverdue) resolves the parts it left in `submitting`. Several dispatchers, in one process or
+// many, may share one database.
+//
+// Thread rule: Start, Stop and the destructor from one owning thread; Wake from any thread.
+// REQUIRES: the Store, the drivers and the Clock outlive the Dispatcher; no one else drives these drivers.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "osprey/core/clock.hpp"
+#include "smsgw/modem/driver.hpp"
+#include "smsgw/queue/store.hpp"
+
+namespace osprey::smsgw::queue {
+
+struct DispatcherOptions {
+  std::string id = "dispatcher";  // names the leases this dispatcher takes (with a per-claim suffix)
+  std::chrono::milliseconds poll_interval{1000};   // idle wait between claims when not woken
+  std::chrono::milliseconds renew_interval{1000};  // lease renewal while sending (spec: every second)
+  std::chrono::milliseconds recover_interval{std::chrono::seconds(10)};  // maintenance cadence (Clock time)
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Store& store, std::vector<modem::ModemDriver*> drivers, const Clock& clock,
+             DispatcherOptions options = {});
+  // Stops first if still running.
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Starts one loop per driver and the lease keeper. REQUIRES: not started before.
+  void Start();
+  // Asks the loops to stop and joins them. A loop in the middle of a message finishes the part it is
+  // submitting, releases the lease and leaves the rest for later (on the same modem). Idempotent.
+  void Stop();
+  // Makes idle loops look for work now instead of after the poll interval (e.g. after an Enqueue).
+  void Wake();
+
+ private:
+  void Loop(modem::ModemDriver* driver);
+  // Claims and sends one message; false when there was nothing to claim (or the store failed).
+  bool SendOne(modem::ModemDriver& driver);
+  void SendParts(modem::ModemDriver& driver, const ClaimedMessage& message);
+  void MaybeRecover();
+  void KeepLeases();
+  void Track(const ClaimedMessage& message);
+  void Untrack(std::int64_t id);
+  bool stopping();
+
+  Store& store_;
+  const std::vector<modem::ModemDriver*> drivers_;
+  const Clock& clock_;
+  const DispatcherOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;                             // GUARDED_BY(mu_)
+  std::uint64_t wake_seq_ = 0;                        // GUARDED_BY(mu_)
+  std::map<std::int64_t, ClaimedMessage> in_flight_;  // GUARDED_BY(mu_)
+  std::optional<Clock::TimePoint> last_recover_;      // GUARDED_BY(mu_)
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace osprey::smsgw::queue
