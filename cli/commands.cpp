@@ -13,6 +13,7 @@
 #include "osprey/core/keyfile.hpp"
 #include "osprey/sql/migrations.hpp"
 #include "smsgw/accounts/schema.hpp"
+#include "smsgw/queue/migrations.hpp"
 
 namespace osprey::cli {
 namespace fs = std::filesystem;
@@ -30,7 +31,7 @@ int RunVersion(bool json) {
 
 // Every migration set the binary knows; services append theirs as they arrive.
 static std::vector<const sql::MigrationSet*> AllMigrationSets() {
-  return {&sql::CoreMigrations(), &smsgw::accounts::AccountMigrations()};
+  return {&sql::CoreMigrations(), &smsgw::accounts::AccountMigrations(), &smsgw::queue::QueueMigrations()};
 }
 
 Result<nlohmann::json> MigrateAll(sql::Database& db) {

@@ -13,7 +13,10 @@
 #include "osprey/core/logging.hpp"
 #include "osprey/http/server.hpp"
 #include "osprey/sql/database.hpp"
+#include "smsgw/accounts/authenticator.hpp"
 #include "smsgw/api/service.hpp"
+#include "smsgw/queue/store.hpp"
+#include "smsgw/send/send_service.hpp"
 
 namespace osprey::cli {
 namespace {
@@ -75,11 +78,20 @@ int RunServe(const std::string& config_path) {
     spdlog::critical("keys: {}", k.error().message());
     return kExitFailure;
   }
+  auto hash_keys = crypto::LoadKeyRing(settings->hash_key_file);
+  if (!hash_keys.ok()) {
+    spdlog::critical("keys: {}", hash_keys.error().message());
+    return kExitFailure;
+  }
+  const crypto::KeyedHasher hasher(std::move(*hash_keys));
   SystemClock clock;
   sql::Database& database = **db;
   auto healthy = [&database] { return DatabaseHealthy(database); };
   mfa::api::MfaService mfa_service(clock, healthy);
-  smsgw::api::GatewayService gateway_service(healthy);
+  smsgw::accounts::Authenticator authenticator(database, hasher);
+  smsgw::queue::Store queue_store(database);
+  smsgw::send::SendService sender(queue_store, clock);
+  smsgw::api::GatewayService gateway_service(healthy, authenticator, sender);
 
   http::HttpServer server(settings->http);
   std::vector<std::string> names;

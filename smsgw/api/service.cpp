@@ -8,11 +8,14 @@ http::Response MessageResponse(int status, const std::string& text) {
   return r;
 }
 
-GatewayService::GatewayService(std::function<bool()> healthy) : healthy_(std::move(healthy)) {
+GatewayService::GatewayService(std::function<bool()> healthy, const accounts::Authenticator& authenticator,
+                               const send::SendService& sender)
+    : healthy_(std::move(healthy)), v2_messages_(authenticator, sender) {
   router_.Add("GET", "/healthz", [this](http::Request&) {
     bool ok = healthy_();
     return MessageResponse(ok ? 200 : 503, ok ? "ok" : "unavailable");
   });
+  v2_messages_.Register(router_);
 }
 
 // Texts from the spec's §4 table; the [D] choices are recorded in docs/compatibility.md.

@@ -1,0 +1,84 @@
+// SendService: the domain side of POST /api/v2/messages/sms (smseagle-api.md §5). Validates a decoded send
+// request, splits the text into parts and enqueues one message per recipient in one transaction.
+//
+// Results: a SendOutcome whose `rejected` map is non-empty means nothing was stored and the API answers 400
+// with one entry per invalid field (texts from the spec's §4, all invalid fields together). Otherwise
+// `recipients` has one item per recipient in request order: queued with its outbox id (0 with `test`) or
+// failed with "Invalid phone number.". When no recipient can be queued the request is rejected with
+// {"to": "Invalid phone number."}. Infrastructure failures are Result errors (kUnavailable, kInternal) from
+// the queue store; nothing is stored then.
+//
+// Decisions [D] for what is not there yet: the phonebook does not exist, so every contact or group id is
+// unknown (a non-empty `contacts`/`groups` is rejected); no modem list is configured yet, so `modem_no`
+// accepts 1..8.
+//
+// Ownership: refers to `store` and `clock`, which must outlive it.
+// Thread rule: any number of threads may call Send concurrently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "osprey/core/clock.hpp"
+#include "osprey/core/result.hpp"
+#include "smsgw/queue/store.hpp"
+
+namespace osprey::smsgw::send {
+
+// Field name -> the spec's validation text. Ordered, so the rendered JSON is stable.
+using FieldErrors = std::map<std::string, std::string>;
+
+inline constexpr int kMaxModemNo = 8;
+inline constexpr std::size_t kMaxOidLength = 36;
+
+// A send request as the transport decoded it: recipients and text as strings (JSON numbers already turned
+// into decimal strings), integers and booleans already typed, everything else as the client's text. Absent
+// fields are empty/nullopt (an empty array or "" counts as absent).
+struct SendRequest {
+  std::vector<std::string> to;  // as given
+  std::vector<std::int64_t> contacts, groups;
+  std::optional<std::string> text;
+  std::optional<std::string> date;  // "YYYY-MM-DDThh:mm:ss[Z|±hh:mm]"
+  std::optional<std::int64_t> priority;
+  std::optional<std::string> encoding;  // "standard", "default" or "unicode"
+  bool flash = false;
+  std::optional<std::string> oid;
+  std::optional<std::string> validity;
+  std::optional<std::string> send_after, send_before;  // "hh:mm"
+  bool test = false;
+  std::optional<std::int64_t> modem_no;
+  // Fields the transport could not decode (wrong JSON type, non-numeric integer text); reported together with
+  // the fields Send finds invalid.
+  FieldErrors undecodable;
+};
+
+struct RecipientResult {
+  std::string number;              // as given
+  std::optional<std::int64_t> id;  // set when queued (0 with `test`)
+  std::string error;               // when not queued: "Invalid phone number."
+};
+
+struct SendOutcome {
+  FieldErrors rejected;  // non-empty: nothing was stored
+  std::vector<RecipientResult> recipients;
+};
+
+class SendService {
+ public:
+  SendService(queue::Store& store, const Clock& clock, std::size_t max_parts = 10);
+  SendService(const SendService&) = delete;
+  SendService& operator=(const SendService&) = delete;
+
+  // Validates `request` and enqueues its messages as owned by `owner_id` (see the file comment).
+  Result<SendOutcome> Send(std::int64_t owner_id, const SendRequest& request) const;
+
+ private:
+  queue::Store& store_;
+  const Clock& clock_;
+  std::size_t max_parts_;
+};
+
+}  // namespace osprey::smsgw::send
