@@ -21,13 +21,4 @@ DeliveryOutcome ClassifyTpStatus(int tp_status) {
   return DeliveryOutcome::kUnknown;
 }
 
-std::chrono::minutes ValidityPeriodDuration(int vp) {
-  using std::chrono::minutes;
-  vp = std::clamp(vp, 0, 255);
-  if (vp <= 143) return minutes((vp + 1) * 5);
-  if (vp <= 167) return minutes(12 * 60 + (vp - 143) * 30);
-  if (vp <= 196) return minutes((vp - 166) * 24 * 60);
-  return minutes((vp - 192) * 7 * 24 * 60);
-}
-
 }  // namespace osprey::smsgw::modem

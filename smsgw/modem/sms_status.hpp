@@ -31,7 +31,4 @@ enum class DeliveryOutcome {
 // libgammu's rule: < 0x03 delivered, else bit 0x40 failed, else bit 0x20 pending, else unknown.
 DeliveryOutcome ClassifyTpStatus(int tp_status);
 
-// The duration a relative TP-VP value (0..255) stands for (spec §4 item 9).
-std::chrono::minutes ValidityPeriodDuration(int vp);
-
 }  // namespace osprey::smsgw::modem

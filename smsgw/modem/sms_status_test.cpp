@@ -29,16 +29,5 @@ TEST(ClassifyTpStatusTest, FollowsLibgammusRule) {
   }
 }
 
-TEST(ValidityPeriodDurationTest, CoversAllRanges) {
-  using std::chrono::minutes;
-  EXPECT_EQ(ValidityPeriodDuration(0), minutes(5));
-  EXPECT_EQ(ValidityPeriodDuration(11), minutes(60));
-  EXPECT_EQ(ValidityPeriodDuration(143), minutes(12 * 60));
-  EXPECT_EQ(ValidityPeriodDuration(167), minutes(24 * 60));
-  EXPECT_EQ(ValidityPeriodDuration(168), minutes(2 * 24 * 60));
-  EXPECT_EQ(ValidityPeriodDuration(173), minutes(7 * 24 * 60));
-  EXPECT_EQ(ValidityPeriodDuration(255), minutes(63 * 7 * 24 * 60));
-}
-
 }  // namespace
 }  // namespace osprey::smsgw::modem

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "smsgw/modem/sms_status.hpp"
+#include "smsgw/sms/validity.hpp"
 
 namespace osprey::smsgw::queue {
 namespace {
@@ -36,23 +37,6 @@ constexpr std::array<std::pair<PartState, std::string_view>, 8> kPartStates = {{
     {PartState::kDelivered, "delivered"},
     {PartState::kDeliveryFailed, "delivery_failed"},
     {PartState::kDeliveryUnknown, "delivery_unknown"},
-}};
-
-constexpr std::array<std::pair<std::string_view, int>, 14> kValidities = {{
-    {"5m", 0},
-    {"10m", 1},
-    {"30m", 5},
-    {"1h", 11},
-    {"2h", 23},
-    {"4h", 47},
-    {"12h", 143},
-    {"1d", 167},
-    {"2d", 168},
-    {"5d", 171},
-    {"1w", 173},
-    {"2w", 180},
-    {"4w", 194},
-    {"max", 255},
 }};
 
 const StatusNames& NamesOf(MessageStatus status) {
@@ -144,16 +128,18 @@ MessageStatus AggregateStatus(std::span<const MessageStatus> parts) {
   return MessageStatus::kSendingOkNoReport;
 }
 
+// The enum and its TP-VP mapping live in smsgw/sms/validity; this keeps the queue's stored form.
 Result<Validity> ParseValidity(std::string_view name) {
-  for (const auto& [n, vp] : kValidities) {
-    if (n == name) return Validity{std::string(n), vp};
+  auto parsed = sms::ParseValidity(name);
+  if (!parsed.ok()) {
+    return Error(ErrorCode::kInvalidArgument, "unknown validity '" + std::string(name) + "'");
   }
-  return Error(ErrorCode::kInvalidArgument, "unknown validity '" + std::string(name) + "'");
+  return Validity{std::string(sms::ValidityName(*parsed)), sms::ValidityToTpVp(*parsed)};
 }
 
 std::optional<std::chrono::minutes> ValidityDuration(const Validity& validity) {
   if (validity.vp >= 255) return std::nullopt;
-  return modem::ValidityPeriodDuration(validity.vp);
+  return sms::TpVpToDuration(static_cast<std::uint8_t>(validity.vp));
 }
 
 }  // namespace osprey::smsgw::queue

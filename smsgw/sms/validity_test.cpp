@@ -110,5 +110,16 @@ TEST(ValidityTest, HighPriorityToPriority) {
   }
 }
 
+TEST(TpVpToDurationTest, CoversAllRanges) {
+  using std::chrono::minutes;
+  EXPECT_EQ(TpVpToDuration(0), minutes(5));
+  EXPECT_EQ(TpVpToDuration(11), minutes(60));
+  EXPECT_EQ(TpVpToDuration(143), minutes(12 * 60));
+  EXPECT_EQ(TpVpToDuration(167), minutes(24 * 60));
+  EXPECT_EQ(TpVpToDuration(168), minutes(2 * 24 * 60));
+  EXPECT_EQ(TpVpToDuration(173), minutes(7 * 24 * 60));
+  EXPECT_EQ(TpVpToDuration(255), minutes(63 * 7 * 24 * 60));
+}
+
 }  // namespace
 }  // namespace osprey::smsgw::sms
