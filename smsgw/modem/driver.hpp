@@ -2,8 +2,10 @@
 // in-process loopback used by tests). A driver submits already-encoded parts, reports the modem's health and
 // hands incoming SMS and delivery reports to a listener.
 //
-// Thread rule: one thread at a time drives a ModemDriver (the dispatcher's worker for that modem): Submit,
-// Health and SetListener are never called concurrently. Listener callbacks may arrive on any thread the
+// Thread rule: one thread at a time drives a ModemDriver (the dispatcher's worker for that modem): Submit and
+// SetListener are never called concurrently. Health may be called from any thread at any time, also during
+// Submit (the API's modem endpoints read it): it returns the driver's cached view and never waits for the
+// modem. Listener callbacks may arrive on any thread the
 // driver owns, also during Submit; a listener must therefore be thread-safe.
 #pragma once
 
@@ -60,11 +62,19 @@ class SubmitResult {
   std::variant<SubmitOutcome, SubmitFailure> v_;
 };
 
+// The modem's state as the API reports it (smseagle-api.md §10; the strings use that vocabulary).
 struct ModemHealth {
   bool online = false;
-  int signal_percent = 0;  // 0..100
+  int signal_percent = 0;  // 0..100; -1 = not registered
   std::string network;     // operator name, empty when unknown
   std::string last_error;  // empty when none
+  // "Modem Not Found", "Operational", "PIN Required", "PUK Required", "Not Inserted", "Unknown Error"
+  std::string sim_status = "Modem Not Found";
+  // "Registered Home", "Registered Roaming", "Registered Emergency", "Searching", "Not Registered",
+  // "Unknown", "Denied", "Unset"
+  std::string registration = "Unset";
+  std::string imei, imsi;             // empty when unknown
+  std::optional<std::string> number;  // the SIM's own number, when known
 };
 
 // A received SMS part, as the modem delivered it.

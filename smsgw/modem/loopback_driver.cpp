@@ -5,21 +5,79 @@
 
 namespace osprey::smsgw::modem {
 
-Result<std::unique_ptr<ModemDriver>> LoopbackDriver::Create(const DriverConfig& config) {
-  long long delay_ms = 0;
-  if (auto it = config.params.find("delay_ms"); it != config.params.end()) {
-    const std::string& v = it->second;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), delay_ms);
-    if (ec != std::errc() || end != v.data() + v.size() || delay_ms < 0) {
-      return Error(ErrorCode::kInvalidArgument, "loopback: delay_ms must be a non-negative integer");
-    }
+namespace {
+
+// The parameter `key` as a non-negative integer; nullopt when absent.
+Result<std::optional<long long>> IntParam(const DriverConfig& config, const std::string& key) {
+  auto it = config.params.find(key);
+  if (it == config.params.end()) return std::optional<long long>();
+  const std::string& v = it->second;
+  long long value = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+  if (ec != std::errc() || end != v.data() + v.size() || value < 0) {
+    return Error(ErrorCode::kInvalidArgument, "loopback: " + key + " must be a non-negative integer");
   }
-  return std::unique_ptr<ModemDriver>(
-      std::make_unique<LoopbackDriver>(config.modem_no, std::chrono::milliseconds(delay_ms)));
+  return std::optional<long long>(value);
 }
 
-LoopbackDriver::LoopbackDriver(int modem_no, std::chrono::milliseconds delay)
-    : modem_no_(modem_no), delay_(delay) {}
+}  // namespace
+
+Result<std::unique_ptr<ModemDriver>> LoopbackDriver::Create(const DriverConfig& config) {
+  for (const auto& [key, value] : config.params) {
+    if (key != "delay_ms" && key != "report_after_ms" && key != "report_status") {
+      return Error(ErrorCode::kInvalidArgument,
+                   "loopback: unknown parameter '" + key + "' (delay_ms, report_after_ms, report_status)");
+    }
+  }
+  auto delay = IntParam(config, "delay_ms");
+  if (!delay.ok()) return delay.error();
+  auto report_after = IntParam(config, "report_after_ms");
+  if (!report_after.ok()) return report_after.error();
+  auto report_status = IntParam(config, "report_status");
+  if (!report_status.ok()) return report_status.error();
+  if (report_status->value_or(0) > 255) {
+    return Error(ErrorCode::kInvalidArgument, "loopback: report_status must be a TP-ST value 0..255");
+  }
+  std::optional<std::chrono::milliseconds> after;
+  if (*report_after) after = std::chrono::milliseconds(**report_after);
+  return std::unique_ptr<ModemDriver>(
+      std::make_unique<LoopbackDriver>(config.modem_no, std::chrono::milliseconds(delay->value_or(0)), after,
+                                       static_cast<int>(report_status->value_or(0))));
+}
+
+LoopbackDriver::LoopbackDriver(int modem_no, std::chrono::milliseconds delay,
+                               std::optional<std::chrono::milliseconds> report_after, int report_status)
+    : modem_no_(modem_no), delay_(delay), report_after_(report_after), report_status_(report_status) {
+  if (report_after_) reporter_ = std::thread([this] { ReportLoop(); });
+}
+
+LoopbackDriver::~LoopbackDriver() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (reporter_.joinable()) reporter_.join();
+}
+
+void LoopbackDriver::ReportLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (pending_reports_.empty()) {
+      cv_.wait(lock, [&] { return stopping_ || !pending_reports_.empty(); });
+      continue;
+    }
+    const PendingReport next = pending_reports_.front();
+    if (std::chrono::steady_clock::now() < next.due) {
+      cv_.wait_until(lock, next.due);
+      continue;
+    }
+    pending_reports_.erase(pending_reports_.begin());
+    lock.unlock();
+    (void)EmitDeliveryReport(next.message_reference, report_status_, SystemClock().Now());
+    lock.lock();
+  }
+}
 
 SubmitResult LoopbackDriver::Submit(const OutgoingPart& part) {
   // The delay stands for radio time, so it is real time and taken outside the lock.
@@ -41,10 +99,25 @@ SubmitResult LoopbackDriver::Submit(const OutgoingPart& part) {
   record.message_reference = next_mr_;
   next_mr_ = (next_mr_ + 1) % 256;
   records_.push_back(record);
+  if (report_after_ && part.request_report) {
+    // Due times only grow (one delay for all), so appending keeps the list sorted.
+    pending_reports_.push_back({std::chrono::steady_clock::now() + *report_after_, record.message_reference});
+    cv_.notify_all();
+  }
   return SubmitOutcome{record.message_reference, part.request_report};
 }
 
-ModemHealth LoopbackDriver::Health() { return ModemHealth{true, 100, "Loopback", ""}; }
+ModemHealth LoopbackDriver::Health() {
+  ModemHealth h;
+  h.online = true;
+  h.signal_percent = 100;
+  h.network = "Loopback";
+  h.sim_status = "Operational";
+  h.registration = "Registered Home";
+  h.imei = "35000000000000" + std::to_string(modem_no_ % 10);
+  h.imsi = "00101000000000" + std::to_string(modem_no_ % 10);
+  return h;
+}
 
 void LoopbackDriver::SetListener(ModemListener* listener) {
   std::lock_guard lock(mu_);

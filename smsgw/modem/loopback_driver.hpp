@@ -2,15 +2,21 @@
 // configurable delay; it can be told to fail, to answer nothing (unknown outcome), and to emit delivery
 // reports. It records every Submit call so that tests can check that each part went out exactly once.
 //
-// Parameters (DriverConfig::params): "delay_ms" (default 0).
-// Thread rule: as ModemDriver; in addition the test controls (FailNext..., EmitDeliveryReport) and the
-// inspectors (Records, AcceptedCount) may be called from any thread at any time.
+// Parameters (DriverConfig::params): "delay_ms" (default 0); "report_after_ms" (default: none): when set,
+// every accepted part that asked for a report gets one from the driver's own thread that many milliseconds
+// later, with TP-ST "report_status" (default 0, delivered). Thread rule: as ModemDriver; in addition the test
+// controls (FailNext..., EmitDeliveryReport) and the inspectors (Records, AcceptedCount) may be called from
+// any thread at any time.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "smsgw/modem/driver.hpp"
@@ -28,7 +34,9 @@ class LoopbackDriver final : public ModemDriver {
 
   // kInvalidArgument when "delay_ms" is not a non-negative integer.
   static Result<std::unique_ptr<ModemDriver>> Create(const DriverConfig& config);
-  LoopbackDriver(int modem_no, std::chrono::milliseconds delay);
+  LoopbackDriver(int modem_no, std::chrono::milliseconds delay,
+                 std::optional<std::chrono::milliseconds> report_after = std::nullopt, int report_status = 0);
+  ~LoopbackDriver() override;
 
   int modem_no() const override { return modem_no_; }
   SubmitResult Submit(const OutgoingPart& part) override;
@@ -47,9 +55,21 @@ class LoopbackDriver final : public ModemDriver {
   std::size_t AcceptedCount() const;
 
  private:
+  struct PendingReport {
+    std::chrono::steady_clock::time_point due;
+    int message_reference = 0;
+  };
+  void ReportLoop();
+
   const int modem_no_;
   const std::chrono::milliseconds delay_;
+  const std::optional<std::chrono::milliseconds> report_after_;
+  const int report_status_;
   mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<PendingReport> pending_reports_;  // GUARDED_BY(mu_), by due time
+  bool stopping_ = false;                       // GUARDED_BY(mu_)
+  std::thread reporter_;
   std::vector<Record> records_;        // GUARDED_BY(mu_)
   int next_mr_ = 0;                    // GUARDED_BY(mu_)
   int fail_count_ = 0;                 // GUARDED_BY(mu_)

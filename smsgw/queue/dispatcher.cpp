@@ -53,6 +53,7 @@ void Dispatcher::Loop(modem::ModemDriver* driver) {
 }
 
 bool Dispatcher::SendOne(modem::ModemDriver& driver) {
+  if (options_.available && !options_.available(driver.modem_no())) return false;
   auto claim = store_.ClaimNext(options_.id, driver.modem_no(), clock_.Now());
   if (!claim.ok()) {
     spdlog::warn("modem {}: cannot claim a message: {}", driver.modem_no(), claim.error().ToString());

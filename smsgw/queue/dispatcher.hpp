@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +30,9 @@ struct DispatcherOptions {
   std::chrono::milliseconds poll_interval{1000};   // idle wait between claims when not woken
   std::chrono::milliseconds renew_interval{1000};  // lease renewal while sending (spec: every second)
   std::chrono::milliseconds recover_interval{std::chrono::seconds(10)};  // maintenance cadence (Clock time)
+  // Whether a modem may take new messages now (e.g. not disabled through PUT /modem/status); unset = always.
+  // Called from the sending loops; must be thread-safe and cheap.
+  std::function<bool(int modem_no)> available;
 };
 
 class Dispatcher {

@@ -124,7 +124,17 @@ struct StatusView {
   std::string folder;  // "outbox" or "sentitems"
 };
 
-class Store {
+// Where accepted messages go: the Store itself, or a group-commit layer in front of it.
+// Thread rule: Enqueue may be called from any number of threads.
+class MessageSink {
+ public:
+  virtual ~MessageSink() = default;
+  // Durably stores all `messages` (all or none) before returning their ids, in order.
+  virtual Result<std::vector<std::int64_t>> Enqueue(std::span<const NewMessage> messages,
+                                                    Clock::TimePoint now) = 0;
+};
+
+class Store final : public MessageSink {
  public:
   Store(sql::Database& db, StoreOptions options = {});
   Store(const Store&) = delete;
@@ -134,7 +144,8 @@ class Store {
   // group-commit layer may gather several requests' messages into one call. kInvalidArgument (nothing stored)
   // for a message without parts, a priority outside 0..9, an unknown validity or a window minute outside
   // 0..1439.
-  Result<std::vector<std::int64_t>> Enqueue(std::span<const NewMessage> messages, Clock::TimePoint now);
+  Result<std::vector<std::int64_t>> Enqueue(std::span<const NewMessage> messages,
+                                            Clock::TimePoint now) override;
 
   // Leases the best eligible message to `worker_id` for options.lease_duration: in the outbox, due
   // (not_before <= now), lease free or expired, inside its daily window, pin free or equal to `modem_no`

@@ -1,6 +1,7 @@
 #include "smsgw/send/send_service.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "smsgw/send/schedule.hpp"
 #include "smsgw/sms/number.hpp"
@@ -75,7 +76,7 @@ void CheckSchedule(const SendRequest& r, queue::NewMessage& m, FieldErrors& erro
   window(r.send_before, "send_before", m.send_before);
 }
 
-void CheckOptions(const SendRequest& r, queue::NewMessage& m, FieldErrors& errors) {
+void CheckOptions(const SendRequest& r, const SendOptions& o, queue::NewMessage& m, FieldErrors& errors) {
   if (r.priority) {
     if (*r.priority >= 0 && *r.priority <= 9)
       m.priority = static_cast<int>(*r.priority);
@@ -95,7 +96,9 @@ void CheckOptions(const SendRequest& r, queue::NewMessage& m, FieldErrors& error
       errors.emplace("oid", "This value is too long. It should have 36 characters or less.");
   }
   if (r.modem_no) {
-    if (*r.modem_no >= 1 && *r.modem_no <= kMaxModemNo)
+    const bool exists = *r.modem_no >= 1 && *r.modem_no <= kMaxModemNo &&
+                        (!o.modem_exists || o.modem_exists(static_cast<int>(*r.modem_no)));
+    if (exists)
       m.modem_no = static_cast<int>(*r.modem_no);
     else
       errors.emplace("modem_no", "Incorrect modem number.");
@@ -105,8 +108,8 @@ void CheckOptions(const SendRequest& r, queue::NewMessage& m, FieldErrors& error
 
 }  // namespace
 
-SendService::SendService(queue::Store& store, const Clock& clock, std::size_t max_parts)
-    : store_(store), clock_(clock), max_parts_(max_parts) {}
+SendService::SendService(queue::MessageSink& sink, const Clock& clock, SendOptions options)
+    : sink_(sink), clock_(clock), options_(std::move(options)) {}
 
 Result<SendOutcome> SendService::Send(std::int64_t owner_id, const SendRequest& request) const {
   SendOutcome outcome;
@@ -115,9 +118,10 @@ Result<SendOutcome> SendService::Send(std::int64_t owner_id, const SendRequest& 
   queue::NewMessage base;
   base.owner_id = owner_id;
   CheckRecipients(request, errors);
-  CheckText(request, max_parts_, base, errors);
+  CheckText(request, options_.max_parts, base, errors);
   CheckSchedule(request, base, errors);
-  CheckOptions(request, base, errors);
+  CheckOptions(request, options_, base, errors);
+  base.report_requested = options_.request_reports;
 
   std::vector<queue::NewMessage> messages;
   for (const std::string& number : request.to) {
@@ -136,7 +140,7 @@ Result<SendOutcome> SendService::Send(std::int64_t owner_id, const SendRequest& 
   }
   if (request.test) return outcome;  // spec §5: nothing stored, every id is 0
 
-  auto ids = store_.Enqueue(messages, clock_.Now());
+  auto ids = sink_.Enqueue(messages, clock_.Now());
   if (!ids.ok()) return ids.error();
   auto next = ids->begin();
   for (RecipientResult& item : outcome.recipients) {

@@ -8,15 +8,16 @@
 // {"to": "Invalid phone number."}. Infrastructure failures are Result errors (kUnavailable, kInternal) from
 // the queue store; nothing is stored then.
 //
-// Decisions [D] for what is not there yet: the phonebook does not exist, so every contact or group id is
-// unknown (a non-empty `contacts`/`groups` is rejected); no modem list is configured yet, so `modem_no`
-// accepts 1..8.
+// Contacts and groups are resolved through SendOptions::directory (without one, every id is unknown and a
+// non-empty `contacts`/`groups` is rejected); `modem_no` must satisfy SendOptions::modem_exists (without
+// one, 1..8).
 //
-// Ownership: refers to `store` and `clock`, which must outlive it.
+// Ownership: refers to `sink`, `clock` and the options' directory, which must outlive it.
 // Thread rule: any number of threads may call Send concurrently.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "osprey/core/clock.hpp"
 #include "osprey/core/result.hpp"
 #include "smsgw/queue/store.hpp"
+#include "smsgw/send/directory.hpp"
 
 namespace osprey::smsgw::send {
 
@@ -66,9 +68,19 @@ struct SendOutcome {
   std::vector<RecipientResult> recipients;
 };
 
+struct SendOptions {
+  std::size_t max_parts = 10;  // longer texts are rejected with "Message is too long."
+  // Whether a modem with this number is configured; unset = 1..kMaxModemNo.
+  std::function<bool(int)> modem_exists;
+  // Request delivery reports (TP-SRR) for every message.
+  bool request_reports = true;
+  // Resolves `contacts` and `groups`; nullptr = there is no phonebook.
+  const RecipientDirectory* directory = nullptr;
+};
+
 class SendService {
  public:
-  SendService(queue::Store& store, const Clock& clock, std::size_t max_parts = 10);
+  SendService(queue::MessageSink& sink, const Clock& clock, SendOptions options = {});
   SendService(const SendService&) = delete;
   SendService& operator=(const SendService&) = delete;
 
@@ -76,9 +88,9 @@ class SendService {
   Result<SendOutcome> Send(std::int64_t owner_id, const SendRequest& request) const;
 
  private:
-  queue::Store& store_;
+  queue::MessageSink& sink_;
   const Clock& clock_;
-  std::size_t max_parts_;
+  const SendOptions options_;
 };
 
 }  // namespace osprey::smsgw::send
