@@ -91,7 +91,12 @@ int RunServe(const std::string& config_path) {
   smsgw::accounts::Authenticator authenticator(database, hasher);
   smsgw::queue::Store queue_store(database);
   smsgw::send::SendService sender(queue_store, clock);
-  smsgw::api::GatewayService gateway_service(healthy, authenticator, sender);
+  smsgw::api::GatewayDeps deps;
+  deps.healthy = healthy;
+  deps.authenticator = &authenticator;
+  deps.sender = &sender;
+  deps.store = &queue_store;
+  smsgw::api::GatewayService gateway_service(std::move(deps));
 
   http::HttpServer server(settings->http);
   std::vector<std::string> names;

@@ -8,11 +8,12 @@ http::Response MessageResponse(int status, const std::string& text) {
   return r;
 }
 
-GatewayService::GatewayService(std::function<bool()> healthy, const accounts::Authenticator& authenticator,
-                               const send::SendService& sender)
-    : healthy_(std::move(healthy)), v2_messages_(authenticator, sender) {
+GatewayService::GatewayService(GatewayDeps deps)
+    : deps_(std::move(deps)),
+      auth_(*deps_.authenticator, deps_.rate_limiter),
+      v2_messages_(auth_, *deps_.sender) {
   router_.Add("GET", "/healthz", [this](http::Request&) {
-    bool ok = healthy_();
+    bool ok = deps_.healthy();
     return MessageResponse(ok ? 200 : 503, ok ? "ok" : "unavailable");
   });
   v2_messages_.Register(router_);

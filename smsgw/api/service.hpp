@@ -1,28 +1,41 @@
-// GatewayService: the SMS gateway's HTTP surface (SMSEagle wire format): /healthz and the APIv2 routes of
-// v2_messages.hpp. APIv1 and JSON-RPC routes join its table later.
-// Ownership: refers to the authenticator and the send service, which must outlive it.
+// GatewayService: the SMS gateway's HTTP surface (SMSEagle wire format): /healthz, the APIv2 route groups
+// (v2_*.hpp), APIv1 and JSON-RPC. Each route group is one class with a Register(router) member.
+// Ownership: refers to everything in GatewayDeps, which must outlive it.
 // Thread rule: immutable after construction; handlers run concurrently on the server's worker pool.
 #pragma once
 
 #include <functional>
 
+#include "osprey/core/rate_limiter.hpp"
 #include "osprey/http/server.hpp"
+#include "smsgw/api/v2_common.hpp"
 #include "smsgw/api/v2_messages.hpp"
+#include "smsgw/modem/fleet.hpp"
+#include "smsgw/queue/store.hpp"
 
 namespace osprey::smsgw::api {
 
+// What the gateway's API calls into. Pointers are never null unless marked optional.
+struct GatewayDeps {
+  std::function<bool()> healthy;  // whether the gateway's dependencies are usable; cheap, thread-safe
+  const accounts::Authenticator* authenticator = nullptr;
+  const send::SendService* sender = nullptr;
+  queue::Store* store = nullptr;
+  modem::Fleet* fleet = nullptr;
+  RateLimiter* rate_limiter = nullptr;  // optional: no per-token rate limit
+};
+
 class GatewayService final : public http::Service {
  public:
-  // `healthy` answers whether the gateway's dependencies are usable; cheap and thread-safe.
-  GatewayService(std::function<bool()> healthy, const accounts::Authenticator& authenticator,
-                 const send::SendService& sender);
+  explicit GatewayService(GatewayDeps deps);
   std::string Name() const override { return "gateway"; }
   const http::Router& Routes() const override { return router_; }
   http::Response RenderError(http::FrameworkError error, const std::string& detail,
                              const http::Request& request) const override;
 
  private:
-  std::function<bool()> healthy_;
+  GatewayDeps deps_;
+  ApiV2Auth auth_;
   ApiV2Messages v2_messages_;
   http::Router router_;
 };

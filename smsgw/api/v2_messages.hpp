@@ -2,7 +2,7 @@
 // answers 405 "Unknown method." to an authenticated caller (authentication comes before the route check,
 // §1.6). Every route is served under /api/v2 and /index.php/api/v2, with and without a trailing slash.
 //
-// Ownership: refers to `authenticator` and `sender`, which must outlive it and the router it fills.
+// Ownership: refers to `auth` and `sender`, which must outlive it and the router it fills.
 // Thread rule: immutable after construction; handlers run concurrently.
 #pragma once
 
@@ -11,13 +11,14 @@
 
 #include "osprey/http/router.hpp"
 #include "smsgw/accounts/authenticator.hpp"
+#include "smsgw/api/v2_common.hpp"
 #include "smsgw/send/send_service.hpp"
 
 namespace osprey::smsgw::api {
 
 class ApiV2Messages {
  public:
-  ApiV2Messages(const accounts::Authenticator& authenticator, const send::SendService& sender);
+  ApiV2Messages(const ApiV2Auth& auth, const send::SendService& sender);
   ApiV2Messages(const ApiV2Messages&) = delete;
   ApiV2Messages& operator=(const ApiV2Messages&) = delete;
 
@@ -27,19 +28,12 @@ class ApiV2Messages {
  private:
   http::Response PostSms(const http::Request& request) const;
   http::Response UnknownMethod(const http::Request& request) const;
-  // The caller, or the 401/403 (or unavailable) response. No permission check when `permission` is nullopt.
-  std::variant<accounts::Principal, http::Response> Authorize(
-      const http::Request& request, std::optional<accounts::Permission> permission) const;
 
-  const accounts::Authenticator& authenticator_;
+  const ApiV2Auth& auth_;
   const send::SendService& sender_;
 };
 
 // The reply to a send: 400 {"message":{field:text,…}} when rejected, else 200 with one item per recipient.
 http::Response RenderSendOutcome(const send::SendOutcome& outcome);
-
-// The reply to a failed domain call: 401 for kUnauthenticated, 400 "Service unavailable." for kUnavailable
-// and kTimeout (spec §4), 500 otherwise.
-http::Response RenderFailure(const Error& error);
 
 }  // namespace osprey::smsgw::api
