@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/phonebook_commands.hpp"
 #include "cli/settings.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/core/keyed_hash.hpp"
@@ -254,15 +255,20 @@ void AddTokenCommands(CLI::App* gateway, std::string& config_path, int& code) {
 }  // namespace
 
 void AddGatewayCommands(CLI::App& app, std::string& config_path, int& code) {
-  auto* gateway = app.add_subcommand("gateway", "SMS gateway administration (users, tokens, permissions)");
+  auto* gateway =
+      app.add_subcommand("gateway", "SMS gateway administration (users, tokens, permissions, phonebook)");
   gateway->require_subcommand(1);
   gateway->add_option("--config", config_path, "Config file ($OSPREY_CONFIG)")->capture_default_str();
   AddUserCommands(gateway, config_path, code);
   AddTokenCommands(gateway, config_path, code);
+  AddPhonebookCommands(gateway, config_path, code);
   // Let --config also follow the nested subcommand: `osprey gateway user list --config F`.
   for (CLI::App* group : gateway->get_subcommands({})) {
     group->fallthrough();
-    for (CLI::App* cmd : group->get_subcommands({})) cmd->fallthrough();
+    for (CLI::App* cmd : group->get_subcommands({})) {
+      cmd->fallthrough();
+      for (CLI::App* leaf : cmd->get_subcommands({})) leaf->fallthrough();  // group member add|remove
+    }
   }
 }
 

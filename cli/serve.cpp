@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/gateway_wiring.hpp"
 #include "cli/settings.hpp"
 #include "mfa/api/service.hpp"
 #include "osprey/core/clock.hpp"
@@ -13,10 +14,6 @@
 #include "osprey/core/logging.hpp"
 #include "osprey/http/server.hpp"
 #include "osprey/sql/database.hpp"
-#include "smsgw/accounts/authenticator.hpp"
-#include "smsgw/api/service.hpp"
-#include "smsgw/queue/store.hpp"
-#include "smsgw/send/send_service.hpp"
 
 namespace osprey::cli {
 namespace {
@@ -88,15 +85,11 @@ int RunServe(const std::string& config_path) {
   sql::Database& database = **db;
   auto healthy = [&database] { return DatabaseHealthy(database); };
   mfa::api::MfaService mfa_service(clock, healthy);
-  smsgw::accounts::Authenticator authenticator(database, hasher);
-  smsgw::queue::Store queue_store(database);
-  smsgw::send::SendService sender(queue_store, clock);
-  smsgw::api::GatewayDeps deps;
-  deps.healthy = healthy;
-  deps.authenticator = &authenticator;
-  deps.sender = &sender;
-  deps.store = &queue_store;
-  smsgw::api::GatewayService gateway_service(std::move(deps));
+  auto gateway = GatewayRuntime::Build(*settings, database, hasher, clock, healthy);
+  if (!gateway.ok()) {
+    spdlog::critical("{}", gateway.error().message());
+    return kExitUsage;
+  }
 
   http::HttpServer server(settings->http);
   std::vector<std::string> names;
@@ -105,7 +98,7 @@ int RunServe(const std::string& config_path) {
     names.push_back("mfa");
   }
   if (settings->gateway.enabled) {
-    server.AddListener(settings->gateway.listener, gateway_service);
+    server.AddListener(settings->gateway.listener, (*gateway)->service());
     names.push_back("gateway");
   }
   if (names.empty()) {
@@ -122,12 +115,14 @@ int RunServe(const std::string& config_path) {
     spdlog::info("{} listening on {}{}{}{}:{}", names[i], l.tls ? "https://" : "http://", v6 ? "[" : "",
                  l.address, v6 ? "]" : "", server.BoundPort(i));
   }
+  if (settings->gateway.enabled) (*gateway)->Start();
   spdlog::info("osprey {} ready (database {})", OSPREY_VERSION,
                sql::RedactDatabaseUrl(settings->database_url));
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
+  (*gateway)->Stop();
   spdlog::info("stopped");
   spdlog::shutdown();
   return kExitOk;

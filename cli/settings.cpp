@@ -10,6 +10,22 @@ namespace {
 
 using config::Type;
 
+// "a, b,c" -> {"a","b","c"}; empty input -> {}.
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 config::Schema BuildSchema() {
   config::Schema s;
   s.Add({"database.url", Type::kString, "sqlite://osprey.db",
@@ -48,6 +64,31 @@ config::Schema BuildSchema() {
               "PEM certificate chain; set with tls_private_key for HTTPS"})
         .Add({name + ".tls_private_key", Type::kString, "", "PEM private key for HTTPS"});
   }
+  s.Add({"gateway.modem_driver", Type::kString, "loopback",
+         "Modem driver type for every modem: loopback (in-memory, for trials and tests)"})
+      .Add({"gateway.modem_count", Type::kInt, "1",
+            "Modems numbered 1..N; 0 = accept and store messages but send none"})
+      .Add({"gateway.modem_options", Type::kString, "",
+            "Driver parameters as key=value,key=value (loopback: delay_ms, report_after_ms, report_status, "
+            "record_file)"})
+      .Add({"gateway.max_parts", Type::kInt, "10",
+            "Longest text in SMS parts; longer gets 400 Message is too long."})
+      .Add(
+          {"gateway.delivery_reports", Type::kBool, "true", "Ask the network for a delivery report per part"})
+      .Add({"gateway.max_retries", Type::kInt, "3",
+            "Transient modem failures tolerated per message; one more makes it SendingError"})
+      .Add({"gateway.retry_backoff", Type::kString, "30,120,600",
+            "Seconds before the 1st, 2nd, ... retry (the last value repeats)"})
+      .Add({"gateway.ambiguous_policy", Type::kString, "resend",
+            "A part that may or may not have reached the network when a sender died: resend (at least once) "
+            "or unknown (mark it Error)"})
+      .Add({"gateway.lease_ms", Type::kInt, "60000",
+            "How long a claimed message stays with a crashed sender before another may take it"})
+      .Add({"gateway.rate_limit", Type::kDouble, "0",
+            "API requests per second per gateway user (APIv2 and APIv1); 0 = unlimited; over it: 429"})
+      .Add({"gateway.rate_limit_burst", Type::kInt, "20", "Requests a gateway user may make at once"})
+      .Add({"gateway.group_commit", Type::kBool, "true",
+            "Commit concurrent send requests in one transaction (each still waits for its commit)"});
   return s;
 }
 
@@ -66,6 +107,57 @@ Result<ServiceSettings> ReadService(const config::Config& cfg, const std::string
   }
   if (!cert.empty()) out.listener.tls = http::TlsOptions{cert, key};
   return out;
+}
+
+Result<GatewaySettings> ReadGateway(const config::Config& cfg) {
+  GatewaySettings g;
+  const auto bad = [&](const std::string& key, const std::string& why) {
+    return Error(ErrorCode::kInvalidArgument, fmt::format("{}: {} {}", cfg.source(), key, why));
+  };
+  g.modem_driver = cfg.GetString("gateway.modem_driver");
+  const std::int64_t count = cfg.GetInt("gateway.modem_count");
+  if (count < 0 || count > 8) return bad("gateway.modem_count", "must be 0..8");
+  g.modem_count = static_cast<int>(count);
+  for (const std::string& item : SplitList(cfg.GetString("gateway.modem_options"))) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return bad("gateway.modem_options", "items must be key=value");
+    std::string value = item.substr(eq + 1);
+    std::string key = item.substr(0, eq);
+    // File parameters are relative to the config file, like every other path.
+    if (key.size() > 5 && key.ends_with("_file") && !value.empty()) {
+      value = (std::filesystem::path(cfg.base_dir()) / value).lexically_normal().string();
+    }
+    g.modem_params[key] = value;
+  }
+  const std::int64_t max_parts = cfg.GetInt("gateway.max_parts");
+  if (max_parts < 1 || max_parts > 255) return bad("gateway.max_parts", "must be 1..255");
+  g.max_parts = static_cast<std::size_t>(max_parts);
+  g.delivery_reports = cfg.GetBool("gateway.delivery_reports");
+  const std::int64_t retries = cfg.GetInt("gateway.max_retries");
+  if (retries < 0) return bad("gateway.max_retries", "must not be negative");
+  g.max_retries = static_cast<int>(retries);
+  g.retry_backoff.clear();
+  for (const std::string& item : SplitList(cfg.GetString("gateway.retry_backoff"))) {
+    if (item.empty() || item.size() > 9 || item.find_first_not_of("0123456789") != std::string::npos) {
+      return bad("gateway.retry_backoff", "must be a comma-separated list of seconds");
+    }
+    g.retry_backoff.emplace_back(std::stoll(item));
+  }
+  if (g.retry_backoff.empty()) return bad("gateway.retry_backoff", "needs at least one value");
+  const std::string policy = cfg.GetString("gateway.ambiguous_policy");
+  if (policy != "resend" && policy != "unknown")
+    return bad("gateway.ambiguous_policy", "must be resend or unknown");
+  g.resend_ambiguous = policy == "resend";
+  const std::int64_t lease = cfg.GetInt("gateway.lease_ms");
+  if (lease < 1000) return bad("gateway.lease_ms", "must be at least 1000");
+  g.lease = std::chrono::milliseconds(lease);
+  g.rate_limit = cfg.GetDouble("gateway.rate_limit");
+  if (g.rate_limit < 0) return bad("gateway.rate_limit", "must not be negative");
+  const std::int64_t burst = cfg.GetInt("gateway.rate_limit_burst");
+  if (burst < 1) return bad("gateway.rate_limit_burst", "must be at least 1");
+  g.rate_limit_burst = static_cast<int>(burst);
+  g.group_commit = cfg.GetBool("gateway.group_commit");
+  return g;
 }
 
 std::string ResolveDatabaseUrl(const config::Config& cfg) {
@@ -142,6 +234,9 @@ Result<Settings> LoadSettings(const std::string& path) {
   auto gw = ReadService(cfg, "gateway");
   if (!gw.ok()) return gw.error();
   s.gateway = *gw;
+  auto gateway = ReadGateway(cfg);
+  if (!gateway.ok()) return gateway.error();
+  s.gateway_options = std::move(*gateway);
   return s;
 }
 

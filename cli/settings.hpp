@@ -2,9 +2,12 @@
 // docs/configuration.md is checked against this list by settings_test.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "osprey/core/config.hpp"
 #include "osprey/core/logging.hpp"
@@ -20,6 +23,22 @@ struct ServiceSettings {
   http::ListenerOptions listener;
 };
 
+// The [gateway] options beyond the listener (docs/configuration.md).
+struct GatewaySettings {
+  std::string modem_driver = "loopback";
+  int modem_count = 1;
+  std::map<std::string, std::string> modem_params;  // *_file values resolved against the config directory
+  std::size_t max_parts = 10;
+  bool delivery_reports = true;
+  int max_retries = 3;
+  std::vector<std::chrono::seconds> retry_backoff;
+  bool resend_ambiguous = true;
+  std::chrono::milliseconds lease{60000};
+  double rate_limit = 0;  // requests per second per user; 0 = unlimited
+  int rate_limit_burst = 20;
+  bool group_commit = true;
+};
+
 struct Settings {
   std::string config_path;
   std::string database_url;  // relative SQLite paths already resolved against the config directory
@@ -30,6 +49,7 @@ struct Settings {
   http::ServerOptions http;
   ServiceSettings mfa;
   ServiceSettings gateway;
+  GatewaySettings gateway_options;
 };
 
 // Loads and validates `path` with OSPREY_* overrides. Errors name the key and the file.

@@ -19,6 +19,8 @@ constexpr std::array<Entry, kPermissionCount> kEntries{{
     {Permission::kMessagesModify, "messages.modify"},
     {Permission::kModemRead, "modem.read"},
     {Permission::kModemWrite, "modem.write"},
+    {Permission::kPhonebookRead, "phonebook.read"},
+    {Permission::kPhonebookWrite, "phonebook.write"},
     {Permission::kApiV1Send, "apiv1.send"},
     {Permission::kApiV1Read, "apiv1.read"},
     {Permission::kApiV1Delete, "apiv1.delete"},

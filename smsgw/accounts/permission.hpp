@@ -21,6 +21,8 @@ enum class Permission {
   kMessagesModify,         // messages.modify: PATCH /messages/outbox_modem_no
   kModemRead,              // modem.read: GET /modem/*
   kModemWrite,             // modem.write: PUT /modem/status/{n}
+  kPhonebookRead,          // phonebook.read: GET /phonebook/... (contacts, groups, members)
+  kPhonebookWrite,         // phonebook.write: POST/PUT/DELETE /phonebook/...
   kApiV1Send,              // apiv1.send: send_sms, send_togroup, send_tocontact
   kApiV1Read,              // apiv1.read: read_sms
   kApiV1Delete,            // apiv1.delete: delete_sms
@@ -28,7 +30,7 @@ enum class Permission {
   kApiV1Signal,            // apiv1.signal: get_gsmsignal
 };
 
-inline constexpr std::size_t kPermissionCount = 12;
+inline constexpr std::size_t kPermissionCount = 14;
 
 using PermissionSet = std::set<Permission>;
 

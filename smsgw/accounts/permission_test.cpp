@@ -14,7 +14,8 @@ TEST(PermissionTest, NamesAreTheSpecIdentifiers) {
   const char* const kNames[] = {"messages.send_sms", "messages.send_sms_single",
                                 "messages.read",     "messages.delete",
                                 "messages.modify",   "modem.read",
-                                "modem.write",       "apiv1.send",
+                                "modem.write",       "phonebook.read",
+                                "phonebook.write",   "apiv1.send",
                                 "apiv1.read",        "apiv1.delete",
                                 "apiv1.lengths",     "apiv1.signal"};
   ASSERT_EQ(AllPermissions().size(), std::size(kNames));

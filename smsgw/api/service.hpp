@@ -5,11 +5,17 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "osprey/core/rate_limiter.hpp"
 #include "osprey/http/server.hpp"
+#include "smsgw/api/v1_http.hpp"
+#include "smsgw/api/v1_jsonrpc.hpp"
 #include "smsgw/api/v2_common.hpp"
+#include "smsgw/api/v2_folders.hpp"
 #include "smsgw/api/v2_messages.hpp"
+#include "smsgw/api/v2_modem.hpp"
+#include "smsgw/api/v2_phonebook.hpp"
 #include "smsgw/modem/fleet.hpp"
 #include "smsgw/queue/store.hpp"
 
@@ -22,7 +28,9 @@ struct GatewayDeps {
   const send::SendService* sender = nullptr;
   queue::Store* store = nullptr;
   modem::Fleet* fleet = nullptr;
-  RateLimiter* rate_limiter = nullptr;  // optional: no per-token rate limit
+  phonebook::Phonebook* phonebook = nullptr;  // optional: without it no phonebook routes, every id unknown
+  std::function<bool(int)> modem_exists;      // whether a modem number is configured
+  RateLimiter* rate_limiter = nullptr;        // optional: no per-token rate limit
 };
 
 class GatewayService final : public http::Service {
@@ -37,6 +45,11 @@ class GatewayService final : public http::Service {
   GatewayDeps deps_;
   ApiV2Auth auth_;
   ApiV2Messages v2_messages_;
+  ApiV2Folders v2_folders_;
+  ApiV2Modem v2_modem_;
+  std::unique_ptr<ApiV2Phonebook> v2_phonebook_;  // when deps_.phonebook is set
+  ApiV1 v1_;
+  ApiV1JsonRpc v1_jsonrpc_;
   http::Router router_;
 };
 

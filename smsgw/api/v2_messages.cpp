@@ -17,6 +17,10 @@ void ApiV2Messages::Register(http::Router& router) const {
   const auto post_sms = [this](http::Request& r) { return PostSms(r); };
   const auto unknown = [this](http::Request& r) { return UnknownMethod(r); };
   AddApiV2Route(router, "POST", "/messages/sms", post_sms);
+  AddApiV2Route(router, "POST", "/messages/sms_single",
+                [this](http::Request& r) { return PostSmsSingle(r); });
+  AddApiV2Route(router, "*", "/messages/sms", unknown);
+  AddApiV2Route(router, "*", "/messages/sms_single", unknown);
   for (const std::string prefix : kPrefixes) {
     router.Add("*", prefix, unknown);
     router.Add("*", prefix + "/{rest...}", unknown);
@@ -27,8 +31,20 @@ http::Response ApiV2Messages::PostSms(const http::Request& request) const {
   auto caller = auth_.Authorize(request, accounts::Permission::kMessagesSendSms);
   if (auto* denied = std::get_if<http::Response>(&caller)) return std::move(*denied);
   const send::SendRequest send_request = DecodeSendRequest(BodyFields(request));
-  auto outcome = sender_.Send(std::get<accounts::Principal>(caller).user_id, send_request);
+  const auto& who = std::get<accounts::Principal>(caller);
+  auto outcome = sender_.Send(send::Sender{who.user_id, !ScopeOf(who).has_value()}, send_request);
   if (!outcome.ok()) return RenderFailure(outcome.error());
+  return RenderSendOutcome(*outcome);
+}
+
+http::Response ApiV2Messages::PostSmsSingle(const http::Request& request) const {
+  auto caller = auth_.Authorize(request, accounts::Permission::kMessagesSendSmsSingle);
+  if (auto* denied = std::get_if<http::Response>(&caller)) return std::move(*denied);
+  const send::SendRequest send_request = DecodeSingleSendRequest(BodyFields(request));
+  const auto& who = std::get<accounts::Principal>(caller);
+  auto outcome = sender_.Send(send::Sender{who.user_id, !ScopeOf(who).has_value()}, send_request);
+  if (!outcome.ok()) return RenderFailure(outcome.error());
+  RenameSingleRecipientErrors(outcome->rejected);
   return RenderSendOutcome(*outcome);
 }
 

@@ -1,6 +1,8 @@
-// The APIv2 routes of the gateway (smseagle-api.md §1, §2, §5): POST /messages/sms, and a catch-all that
-// answers 405 "Unknown method." to an authenticated caller (authentication comes before the route check,
-// §1.6). Every route is served under /api/v2 and /index.php/api/v2, with and without a trailing slash.
+// The APIv2 routes of the gateway (smseagle-api.md §1, §2, §5, §6): POST /messages/sms and
+// /messages/sms_single, and a catch-all that answers 405 "Unknown method." to an authenticated caller
+// (authentication comes before the route check, §1.6); other methods on the two send paths get that 405 too
+// rather than being read as GET /messages/{folder}. Every route is served under /api/v2 and
+// /index.php/api/v2, with and without a trailing slash.
 //
 // Ownership: refers to `auth` and `sender`, which must outlive it and the router it fills.
 // Thread rule: immutable after construction; handlers run concurrently.
@@ -27,6 +29,7 @@ class ApiV2Messages {
 
  private:
   http::Response PostSms(const http::Request& request) const;
+  http::Response PostSmsSingle(const http::Request& request) const;
   http::Response UnknownMethod(const http::Request& request) const;
 
   const ApiV2Auth& auth_;

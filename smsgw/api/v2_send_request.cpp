@@ -151,4 +151,61 @@ send::SendRequest DecodeSendRequest(const json& fields) {
   return r;
 }
 
+send::SendRequest DecodeSingleSendRequest(const json& fields) {
+  json rest = fields;
+  for (const char* key : {"to", "contact", "group", "contacts", "groups"}) rest.erase(key);
+  send::SendRequest r = DecodeSendRequest(rest);
+  send::FieldErrors& e = r.undecodable;
+  const auto field = [&](const char* name) -> const json* {
+    auto it = fields.find(name);
+    return it == fields.end() || IsAbsent(*it) ? nullptr : &*it;
+  };
+  const json* to = field("to");
+  const json* contact = field("contact");
+  const json* group = field("group");
+  if ((to != nullptr) + (contact != nullptr) + (group != nullptr) > 1) {
+    e.emplace("recipients", "Only one of parameters: to, contact, group is allowed.");
+    return r;
+  }
+  if (to != nullptr) {
+    if (to->is_array() && to->size() > 1) {
+      e.emplace("to", "This collection should contain exactly 1 element.");
+    } else {
+      std::optional<std::string> number;
+      DecodeOne(to->is_array() ? to->front() : *to, "to", "string", ScalarText, number, e);
+      if (number) r.to.push_back(std::move(*number));
+    }
+  }
+  std::optional<std::int64_t> id;
+  if (contact != nullptr) DecodeOne(*contact, "contact", "int", IntValue, id, e);
+  if (id) r.contacts.push_back(*id);
+  id.reset();
+  if (group != nullptr) DecodeOne(*group, "group", "int", IntValue, id, e);
+  if (id) r.groups.push_back(*id);
+  return r;
+}
+
+void RenameSingleRecipientErrors(send::FieldErrors& errors) {
+  const auto rename = [&](const std::string& from, const std::string& to, std::optional<std::string> text) {
+    auto it = errors.find(from);
+    if (it == errors.end()) return;
+    if (!text) text = it->second;
+    errors.erase(it);
+    errors.emplace(to, *text);
+  };
+  auto required = errors.find("recipients");
+  if (required != errors.end() &&
+      required->second == "One of parameters: to, contacts, groups is required.") {
+    rename("recipients", "to", "This value should not be blank.");
+  }
+  rename("contacts", "contact", std::nullopt);
+  rename("groups", "group", std::nullopt);
+}
+
+std::string AttributeTypeError(const std::string& expected, const json& given) {
+  return TypeError(expected, given);
+}
+
+std::optional<std::int64_t> DecodeIntField(const json& value) { return IntValue(value); }
+
 }  // namespace osprey::smsgw::api

@@ -94,6 +94,71 @@ http::Request FormRequest(const std::string& body) {
   return r;
 }
 
+TEST(DecodeSingleSendRequest, ScalarRecipients) {
+  struct Case {
+    const char* why;
+    const char* body;
+    std::vector<std::string> to;
+    std::vector<std::int64_t> contacts, groups;
+  } cases[] = {
+      {"string", R"({"to":"+48123","text":"x"})", {"+48123"}, {}, {}},
+      {"one-element array", R"({"to":["+48123"],"text":"x"})", {"+48123"}, {}, {}},
+      {"number", R"({"to":4915112345678,"text":"x"})", {"4915112345678"}, {}, {}},
+      {"contact", R"({"contact":"3","text":"x"})", {}, {3}, {}},
+      {"group", R"({"group":4,"text":"x"})", {}, {}, {4}},
+      {"plural keys are unknown keys", R"({"to":"1","contacts":[5],"groups":[6],"text":"x"})", {"1"}, {}, {}},
+      {"empty values are absent", R"({"to":[],"contact":"","group":null,"text":"x"})", {}, {}, {}},
+  };
+  for (const Case& c : cases) {
+    auto r = DecodeSingleSendRequest(json::parse(c.body));
+    EXPECT_EQ(r.to, c.to) << c.why;
+    EXPECT_EQ(r.contacts, c.contacts) << c.why;
+    EXPECT_EQ(r.groups, c.groups) << c.why;
+    EXPECT_EQ(r.text, "x") << c.why;
+    EXPECT_TRUE(r.undecodable.empty()) << c.why;
+  }
+}
+
+TEST(DecodeSingleSendRequest, BadRecipientsAreReported) {
+  struct Case {
+    const char* body;
+    send::FieldErrors errors;
+  } cases[] = {
+      {R"({"to":["1","2"]})", {{"to", "This collection should contain exactly 1 element."}}},
+      {R"({"to":"1","contact":2})",
+       {{"recipients", "Only one of parameters: to, contact, group is allowed."}}},
+      {R"({"contact":"x"})", {{"contact", "The type of the attribute must be one of int (string given)."}}},
+      {R"({"group":[1]})", {{"group", "The type of the attribute must be one of int (array given)."}}},
+      {R"({"to":{"a":1},"priority":"high"})",
+       {{"to", "The type of the attribute must be one of string (object given)."},
+        {"priority", "The type of the attribute must be one of int (string given)."}}},
+  };
+  for (const Case& c : cases) {
+    auto r = DecodeSingleSendRequest(json::parse(c.body));
+    EXPECT_EQ(r.undecodable, c.errors) << c.body;
+    EXPECT_TRUE(r.to.empty() && r.contacts.empty() && r.groups.empty()) << c.body;
+  }
+}
+
+TEST(RenameSingleRecipientErrors, UsesTheSingleRouteFieldNames) {
+  send::FieldErrors missing = {{"recipients", "One of parameters: to, contacts, groups is required."},
+                               {"text", "This value should not be blank."}};
+  RenameSingleRecipientErrors(missing);
+  EXPECT_EQ(missing, (send::FieldErrors{{"to", "This value should not be blank."},
+                                        {"text", "This value should not be blank."}}));
+  send::FieldErrors typed = {{"recipients", "One of parameters: to, contacts, groups is required."},
+                             {"to", "The type of the attribute must be one of string (bool given)."}};
+  RenameSingleRecipientErrors(typed);
+  EXPECT_EQ(typed,
+            (send::FieldErrors{{"to", "The type of the attribute must be one of string (bool given)."}}));
+  send::FieldErrors unknown = {{"contacts", "The value you selected is not a valid choice."}};
+  RenameSingleRecipientErrors(unknown);
+  EXPECT_EQ(unknown, (send::FieldErrors{{"contact", "The value you selected is not a valid choice."}}));
+  send::FieldErrors several = {{"recipients", "Only one of parameters: to, contact, group is allowed."}};
+  RenameSingleRecipientErrors(several);
+  EXPECT_EQ(several.count("recipients"), 1u);
+}
+
 TEST(BodyFields, FormRepeatedKeysBecomeArrays) {
   auto r = DecodeSendRequest(BodyFields(FormRequest("to=%2B48123&to=%2B48456&text=Hi&priority=3")));
   EXPECT_EQ(r.to, (std::vector<std::string>{"+48123", "+48456"}));

@@ -4,7 +4,11 @@
 //
 // Parameters (DriverConfig::params): "delay_ms" (default 0); "report_after_ms" (default: none): when set,
 // every accepted part that asked for a report gets one from the driver's own thread that many milliseconds
-// later, with TP-ST "report_status" (default 0, delivered). Thread rule: as ModemDriver; in addition the test
+// later, with TP-ST "report_status" (default 0, delivered); "record_file" (default: none): every accepted
+// submission appends one JSON line {"message_id":…,"part":…,"number":"…","mr":…} to that file with one
+// O_APPEND write(2) before Submit returns, so that a test can see every part that went out even across a
+// SIGKILL of the process (the write is in the page cache when Submit returns; there is no fsync, so the file
+// survives a process crash, not a power loss). Thread rule: as ModemDriver; in addition the test
 // controls (FailNext..., EmitDeliveryReport) and the inspectors (Records, AcceptedCount) may be called from
 // any thread at any time.
 #pragma once
@@ -43,6 +47,10 @@ class LoopbackDriver final : public ModemDriver {
   ModemHealth Health() override;
   void SetListener(ModemListener* listener) override;
 
+  // Appends a line per accepted submission to `path` (created if missing; see "record_file"). Call before
+  // the driver is used. kUnavailable when the file cannot be opened.
+  Status RecordSubmissionsTo(const std::string& path);
+
   // The next `n` submissions fail with +CMS ERROR `cms_error`, classed as the spec's table says.
   void FailNext(int n, int cms_error);
   // The next `n` submissions get no answer (SubmitErrorClass::kUnknown).
@@ -76,6 +84,7 @@ class LoopbackDriver final : public ModemDriver {
   int fail_cms_ = 0;                   // GUARDED_BY(mu_)
   int timeout_count_ = 0;              // GUARDED_BY(mu_)
   ModemListener* listener_ = nullptr;  // GUARDED_BY(mu_)
+  int record_fd_ = -1;                 // GUARDED_BY(mu_): the record_file, or -1
 };
 
 }  // namespace osprey::smsgw::modem

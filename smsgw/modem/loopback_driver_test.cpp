@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -97,6 +102,41 @@ TEST(ModemDriverRegistryTest, BuildsLoopbackByName) {
   EXPECT_EQ((*driver)->modem_no(), 5);
   EXPECT_FALSE(registry.Create("gammu", config).ok());
   config.params["delay_ms"] = "-1";
+  EXPECT_THROW((void)registry.Create("loopback", config), std::invalid_argument);
+}
+
+// record_file: one line per accepted part, appended by every driver that shares the file; failed and
+// unanswered submissions leave no line.
+TEST(LoopbackDriverTest, RecordFileGetsOneLinePerAcceptedPart) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("osprey-loopback-" + std::to_string(::getpid()) + ".jsonl"))
+          .string();
+  std::filesystem::remove(path);
+  ModemDriverRegistry registry;
+  RegisterBuiltinModemDrivers(registry);
+  DriverConfig config;
+  config.params["record_file"] = path;
+  config.modem_no = 1;
+  auto first = registry.Create("loopback", config);
+  config.modem_no = 2;
+  auto second = registry.Create("loopback", config);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto& failing = static_cast<LoopbackDriver&>(**first);
+  failing.FailNext(1, 500);
+  EXPECT_FALSE(failing.Submit(Part(7)).ok());
+  OutgoingPart two = Part(7);
+  two.part_no = 2;
+  EXPECT_TRUE(failing.Submit(two).ok());
+  EXPECT_TRUE((*second)->Submit(Part(8)).ok());
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_EQ(content.str(),
+            "{\"message_id\":7,\"part\":2,\"number\":\"+4912345\",\"mr\":0}\n"
+            "{\"message_id\":8,\"part\":1,\"number\":\"+4912345\",\"mr\":0}\n");
+  std::filesystem::remove(path);
+
+  config.params["record_file"] = "/nonexistent-dir/x.jsonl";
   EXPECT_THROW((void)registry.Create("loopback", config), std::invalid_argument);
 }
 

@@ -24,37 +24,95 @@ Status Validate(const NewMessage& m) {
   return OkStatus();
 }
 
-std::int64_t InsertMessage(soci::session& s, const NewMessage& m, Clock::TimePoint now) {
-  const Validity validity = *ParseValidity(m.validity);
-  const Clock::TimePoint due = std::max(now, m.not_before.value_or(now));
-  const auto lifetime = ValidityDuration(validity);
-  std::string text;
-  for (const auto& p : m.parts) text += p;
-  long long owner = m.owner_id, now_ms = ToMillis(now), due_ms = ToMillis(due);
-  long long expires = lifetime ? ToMillis(due + *lifetime) : 0;
-  int after = m.send_after.value_or(0), before = m.send_before.value_or(0), modem = m.modem_no.value_or(0);
-  int flash = m.flash, report = m.report_requested, priority = m.priority, total = int(m.parts.size());
-  std::string oid = m.oid.value_or(""), number = internal::NormalizeNumber(m.number);
-  soci::indicator after_i = m.send_after ? soci::i_ok : soci::i_null;
-  soci::indicator before_i = m.send_before ? soci::i_ok : soci::i_null;
-  soci::indicator expires_i = lifetime ? soci::i_ok : soci::i_null;
-  soci::indicator oid_i = m.oid ? soci::i_ok : soci::i_null, modem_i = m.modem_no ? soci::i_ok : soci::i_null;
-  long long id = 0;
-  s << "INSERT INTO smsgw_messages (owner_id, number, number_normalized, text, coding, priority, insert_date,"
-       " update_date, not_before, send_after, send_before, validity, validity_vp, expires_at, flash, oid,"
-       " modem_no, report_requested, status, attempts, total_parts) VALUES (:o, :num, :norm, :t, :c, :p, :i,"
-       " :u, :nb, :sa, :sb, :v, :vp, :e, :f, :oid, :mn, :r, 'reserved', 0, :tot) RETURNING id",
-      soci::use(owner), soci::use(m.number), soci::use(number), soci::use(text), soci::use(m.coding),
-      soci::use(priority), soci::use(now_ms), soci::use(now_ms), soci::use(due_ms), soci::use(after, after_i),
-      soci::use(before, before_i), soci::use(validity.name), soci::use(validity.vp),
-      soci::use(expires, expires_i), soci::use(flash), soci::use(oid, oid_i), soci::use(modem, modem_i),
-      soci::use(report), soci::use(total), soci::into(id);
-  for (int seq = 1; seq <= total; ++seq) {
-    Exec(s, "INSERT INTO smsgw_message_parts (message_id, seq, text, state) VALUES (:id, :s, :t, 'queued')",
-         id, seq, m.parts[seq - 1]);
+// Inserts messages and their parts. The statements are prepared once per transaction and executed per row,
+// when there are enough rows to pay for the preparation: SQLite then parses each statement once instead of
+// once per row; PostgreSQL pays a PREPARE and a DEALLOCATE round trip, so it prepares only for larger
+// batches (group commit) and otherwise sends one-time queries.
+class Inserter {
+ public:
+  Inserter(soci::session& s, bool prepare) : s_(s) {
+    if (!prepare) return;
+    message_.emplace((s.prepare << kInsertMessage, soci::use(owner_), soci::use(number_), soci::use(norm_),
+                      soci::use(text_), soci::use(coding_), soci::use(priority_), soci::use(now_ms_),
+                      soci::use(now_ms_), soci::use(due_ms_), soci::use(after_, after_i_),
+                      soci::use(before_, before_i_), soci::use(validity_), soci::use(vp_),
+                      soci::use(expires_, expires_i_), soci::use(flash_), soci::use(oid_, oid_i_),
+                      soci::use(modem_, modem_i_), soci::use(report_), soci::use(total_), soci::into(id_)));
+    part_.emplace((s.prepare << kInsertPart, soci::use(id_), soci::use(seq_), soci::use(part_text_)));
   }
-  return id;
-}
+
+  std::int64_t Insert(const NewMessage& m, Clock::TimePoint now) {
+    Bind(m, now);
+    if (message_) {
+      message_->execute(true);
+    } else {
+      s_ << kInsertMessage, soci::use(owner_), soci::use(number_), soci::use(norm_), soci::use(text_),
+          soci::use(coding_), soci::use(priority_), soci::use(now_ms_), soci::use(now_ms_),
+          soci::use(due_ms_), soci::use(after_, after_i_), soci::use(before_, before_i_),
+          soci::use(validity_), soci::use(vp_), soci::use(expires_, expires_i_), soci::use(flash_),
+          soci::use(oid_, oid_i_), soci::use(modem_, modem_i_), soci::use(report_), soci::use(total_),
+          soci::into(id_);
+    }
+    for (seq_ = 1; seq_ <= total_; ++seq_) {
+      part_text_ = m.parts[seq_ - 1];
+      if (part_) {
+        part_->execute(true);
+      } else {
+        Exec(s_, kInsertPart, id_, seq_, part_text_);
+      }
+    }
+    return id_;
+  }
+
+ private:
+  static constexpr const char* kInsertMessage =
+      "INSERT INTO smsgw_messages (owner_id, number, number_normalized, text, coding, priority, insert_date,"
+      " update_date, not_before, send_after, send_before, validity, validity_vp, expires_at, flash, oid,"
+      " modem_no, report_requested, status, attempts, total_parts) VALUES (:o, :num, :norm, :t, :c, :p, :i,"
+      " :u, :nb, :sa, :sb, :v, :vp, :e, :f, :oid, :mn, :r, 'reserved', 0, :tot) RETURNING id";
+  static constexpr const char* kInsertPart =
+      "INSERT INTO smsgw_message_parts (message_id, seq, text, state) VALUES (:id, :s, :t, 'queued')";
+
+  void Bind(const NewMessage& m, Clock::TimePoint now) {
+    const Validity validity = *ParseValidity(m.validity);
+    const Clock::TimePoint due = std::max(now, m.not_before.value_or(now));
+    const auto lifetime = ValidityDuration(validity);
+    text_.clear();
+    for (const auto& p : m.parts) text_ += p;
+    owner_ = m.owner_id;
+    now_ms_ = ToMillis(now);
+    due_ms_ = ToMillis(due);
+    expires_ = lifetime ? ToMillis(due + *lifetime) : 0;
+    after_ = m.send_after.value_or(0);
+    before_ = m.send_before.value_or(0);
+    modem_ = m.modem_no.value_or(0);
+    flash_ = m.flash;
+    report_ = m.report_requested;
+    priority_ = m.priority;
+    total_ = int(m.parts.size());
+    vp_ = validity.vp;
+    validity_ = validity.name;
+    oid_ = m.oid.value_or("");
+    number_ = m.number;
+    norm_ = internal::NormalizeNumber(m.number);
+    coding_ = m.coding;
+    after_i_ = m.send_after ? soci::i_ok : soci::i_null;
+    before_i_ = m.send_before ? soci::i_ok : soci::i_null;
+    expires_i_ = lifetime ? soci::i_ok : soci::i_null;
+    oid_i_ = m.oid ? soci::i_ok : soci::i_null;
+    modem_i_ = m.modem_no ? soci::i_ok : soci::i_null;
+  }
+
+  soci::session& s_;
+  // The bound values: the prepared statements refer to these members.
+  long long owner_ = 0, now_ms_ = 0, due_ms_ = 0, expires_ = 0, id_ = 0;
+  int after_ = 0, before_ = 0, modem_ = 0, flash_ = 0, report_ = 0, priority_ = 0, total_ = 0, vp_ = 0;
+  int seq_ = 0;
+  std::string number_, norm_, text_, coding_, validity_, oid_, part_text_;
+  soci::indicator after_i_ = soci::i_ok, before_i_ = soci::i_ok, expires_i_ = soci::i_ok, oid_i_ = soci::i_ok,
+                  modem_i_ = soci::i_ok;
+  std::optional<soci::statement> message_, part_;
+};
 
 }  // namespace
 
@@ -89,7 +147,8 @@ Result<std::vector<std::int64_t>> Store::Enqueue(std::span<const NewMessage> mes
   std::vector<std::int64_t> ids;
   Status st = internal::Transact(db_, "enqueue", [&](soci::session& s) {
     ids.clear();  // the transaction may run again
-    for (const auto& m : messages) ids.push_back(InsertMessage(s, m, now));
+    Inserter inserter(s, messages.size() >= (db_.engine() == sql::Engine::kSqlite ? 2u : 4u));
+    for (const auto& m : messages) ids.push_back(inserter.Insert(m, now));
   });
   if (!st.ok()) return st.error();
   return ids;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -95,6 +96,9 @@ struct MessageFilter {
   std::optional<Clock::TimePoint> date_from, date_to;
   std::optional<int> modem_no;  // the modem used, else the pin
   std::optional<int> limit;
+  // The creating API user's username (gateway_users of smsgw/accounts; exact match). A filter with this set
+  // needs AccountMigrations() applied to the same database.
+  std::optional<std::string> sender_name;
 };
 
 struct MessageRecord {
@@ -195,8 +199,13 @@ class Store final : public MessageSink {
   // many. Deleting from the outbox cancels parts not yet submitting; a part being submitted completes.
   Result<int> Delete(Folder folder, std::int64_t id_from, std::int64_t id_to,
                      std::optional<std::int64_t> owner_id);
-  // Re-pins outbox messages pinned to `current_modem_no` whose parts all still wait; returns how many.
-  Result<int> ReassignOutboxModem(int current_modem_no, int new_modem_no);
+  // Re-pins outbox messages pinned to `current_modem_no` whose parts all still wait (only those of
+  // `owner_id` when set); returns how many.
+  Result<int> ReassignOutboxModem(int current_modem_no, int new_modem_no,
+                                  std::optional<std::int64_t> owner_id = std::nullopt);
+  // The usernames of the given owners (gateway_users of smsgw/accounts, so AccountMigrations() must have been
+  // applied to the same database); owners without a user row (removed users) are left out.
+  Result<std::map<std::int64_t, std::string>> OwnerNames(std::span<const std::int64_t> owner_ids);
 
  private:
   Result<bool> TakeBest(const std::string& owner, std::optional<int> modem_no, Clock::TimePoint now,

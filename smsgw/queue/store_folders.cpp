@@ -1,5 +1,7 @@
 // Folder reads, counts, the status endpoint's view, deletion and modem reassignment.
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "smsgw/queue/sql_rows.hpp"
 #include "smsgw/queue/store.hpp"
@@ -20,9 +22,9 @@ std::string FolderPredicate(Folder folder) {
          " 'delivery_pending', 'delivery_unknown')";
 }
 
-// The WHERE clause for `filter`. Numbers are formatted in (they are integers we own); the phone number is the
-// only bound value, and `bind_number` says whether it is present.
-std::string Where(Folder folder, const MessageFilter& f, bool& bind_number) {
+// The WHERE clause for `filter`. Numbers are formatted in (they are integers we own); the strings (phone
+// number, sender name) are appended to `binds` in the order of their placeholders.
+std::string Where(Folder folder, const MessageFilter& f, std::vector<std::string>& binds) {
   std::string w = " WHERE " + FolderPredicate(folder);
   const std::string date_col = folder == Folder::kOutbox ? "insert_date" : "sending_date";
   if (f.owner_id) w += " AND owner_id = " + std::to_string(*f.owner_id);
@@ -31,9 +33,24 @@ std::string Where(Folder folder, const MessageFilter& f, bool& bind_number) {
   if (f.date_from) w += " AND " + date_col + " >= " + std::to_string(ToMillis(*f.date_from));
   if (f.date_to) w += " AND " + date_col + " <= " + std::to_string(ToMillis(*f.date_to));
   if (f.modem_no) w += " AND COALESCE(modem_used, modem_no) = " + std::to_string(*f.modem_no);
-  bind_number = f.number.has_value();
-  if (bind_number) w += " AND number_normalized = :num";
+  if (f.number) {
+    w += " AND number_normalized = :num";
+    binds.push_back(internal::NormalizeNumber(*f.number));
+  }
+  if (f.sender_name) {
+    w += " AND owner_id IN (SELECT id FROM gateway_users WHERE username = :sender)";
+    binds.push_back(*f.sender_name);
+  }
   return w;
+}
+
+// Runs `sql` with `binds` in placeholder order and calls `each` for every row.
+void ForEachRow(soci::session& s, const std::string& sql, const std::vector<std::string>& binds,
+                const std::function<void(const soci::row&)>& each) {
+  soci::details::prepare_temp_type query = (s.prepare << sql);
+  for (const std::string& value : binds) query, soci::use(value);
+  soci::rowset<soci::row> rows(query);
+  for (const soci::row& r : rows) each(r);
 }
 
 std::optional<Clock::TimePoint> OptTime(const soci::row& r, std::size_t i) {
@@ -77,48 +94,34 @@ MessageRecord ToRecord(const soci::row& r) {
 }  // namespace
 
 Result<std::vector<MessageRecord>> Store::List(Folder folder, const MessageFilter& filter) {
-  bool bind_number = false;
+  std::vector<std::string> binds;
   std::string sql =
       "SELECT CAST(id AS BIGINT), CAST(owner_id AS BIGINT), number, text, coding, priority, validity,"
       " CASE WHEN flash THEN 1 ELSE 0 END, oid, COALESCE(modem_used, modem_no), status, error_code, "
       "error_reason,"
       " CAST(insert_date AS BIGINT), CAST(update_date AS BIGINT), CAST(sending_date AS BIGINT),"
       " CAST(delivery_date AS BIGINT), attempts, total_parts FROM smsgw_messages" +
-      Where(folder, filter, bind_number) + " ORDER BY id";
+      Where(folder, filter, binds) + " ORDER BY id";
   if (filter.limit) sql += " LIMIT " + std::to_string(std::max(0, *filter.limit));
   std::vector<MessageRecord> out;
-  std::string number = internal::NormalizeNumber(filter.number.value_or(""));
   Status st = internal::Read(db_, "list messages", [&](soci::session& s) {
     out.clear();
-    auto read = [&](soci::rowset<soci::row>& rows) {
-      for (const soci::row& r : rows) out.push_back(ToRecord(r));
-    };
-    if (bind_number) {
-      soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(number));
-      read(rows);
-    } else {
-      soci::rowset<soci::row> rows = (s.prepare << sql);
-      read(rows);
-    }
+    ForEachRow(s, sql, binds, [&](const soci::row& r) { out.push_back(ToRecord(r)); });
   });
   if (!st.ok()) return st.error();
   return out;
 }
 
 Result<std::int64_t> Store::Count(Folder folder, const MessageFilter& filter) {
-  bool bind_number = false;
-  const std::string sql = "SELECT COUNT(*) FROM smsgw_messages" + Where(folder, filter, bind_number);
-  std::string number = internal::NormalizeNumber(filter.number.value_or(""));
-  long long count = 0;
+  std::vector<std::string> binds;
+  const std::string sql =
+      "SELECT CAST(COUNT(*) AS BIGINT) FROM smsgw_messages" + Where(folder, filter, binds);
+  std::int64_t count = 0;
   Status st = internal::Read(db_, "count messages", [&](soci::session& s) {
-    if (bind_number) {
-      s << sql, soci::use(number), soci::into(count);
-    } else {
-      s << sql, soci::into(count);
-    }
+    ForEachRow(s, sql, binds, [&](const soci::row& r) { count = internal::Int(r, 0); });
   });
   if (!st.ok()) return st.error();
-  return static_cast<std::int64_t>(count);
+  return count;
 }
 
 Result<std::optional<StatusView>> Store::StatusOf(std::int64_t id, std::optional<std::int64_t> owner_id) {
@@ -143,8 +146,8 @@ Result<int> Store::Delete(Folder folder, std::int64_t id_from, std::int64_t id_t
   filter.id_from = id_from;
   filter.id_to = id_to;
   filter.owner_id = owner_id;
-  bool bind_number = false;
-  const std::string where = Where(folder, filter, bind_number);
+  std::vector<std::string> no_binds;
+  const std::string where = Where(folder, filter, no_binds);
   long long removed = 0;
   // Removing an outbox row cancels its queued parts: a worker's next MarkSubmitting finds no lease. A part
   // already submitting completes at the modem; its outcome then updates nothing.
@@ -157,18 +160,38 @@ Result<int> Store::Delete(Folder folder, std::int64_t id_from, std::int64_t id_t
   return static_cast<int>(removed);
 }
 
-Result<int> Store::ReassignOutboxModem(int current_modem_no, int new_modem_no) {
+Result<int> Store::ReassignOutboxModem(int current_modem_no, int new_modem_no,
+                                       std::optional<std::int64_t> owner_id) {
+  const std::string owner = owner_id ? " AND owner_id = " + std::to_string(*owner_id) : "";
   long long changed = 0;
   Status st = internal::Transact(db_, "reassign modem", [&](soci::session& s) {
     changed =
         internal::Exec(s,
                        "UPDATE smsgw_messages SET modem_no = :n WHERE status = 'reserved' AND modem_no = :c"
                        " AND modem_used IS NULL AND NOT EXISTS (SELECT 1 FROM smsgw_message_parts p"
-                       " WHERE p.message_id = smsgw_messages.id AND p.state <> 'queued')",
+                       " WHERE p.message_id = smsgw_messages.id AND p.state <> 'queued')" +
+                           owner,
                        new_modem_no, current_modem_no);
   });
   if (!st.ok()) return st.error();
   return static_cast<int>(changed);
+}
+
+Result<std::map<std::int64_t, std::string>> Store::OwnerNames(std::span<const std::int64_t> owner_ids) {
+  std::map<std::int64_t, std::string> names;
+  if (owner_ids.empty()) return names;
+  std::string ids;
+  for (std::int64_t id : owner_ids) {
+    if (!ids.empty()) ids += ',';
+    ids += std::to_string(id);
+  }
+  const std::string sql = "SELECT CAST(id AS BIGINT), username FROM gateway_users WHERE id IN (" + ids + ")";
+  Status st = internal::Read(db_, "owner names", [&](soci::session& s) {
+    names.clear();
+    ForEachRow(s, sql, {}, [&](const soci::row& r) { names[internal::Int(r, 0)] = internal::Text(r, 1); });
+  });
+  if (!st.ok()) return st.error();
+  return names;
 }
 
 }  // namespace osprey::smsgw::queue

@@ -161,7 +161,68 @@ TEST_P(StoreFoldersTest, ReassignsWaitingOutboxMessagesToAnotherModem) {
   EXPECT_EQ(*store_->ReassignOutboxModem(5, 6), 0);
 }
 
+TEST_P(StoreFoldersTest, ReassigningIsScopedToAnOwner) {
+  NewMessage mine = Msg("+1"), theirs = Msg("+2");
+  mine.modem_no = theirs.modem_no = 1;
+  mine.owner_id = 7;
+  theirs.owner_id = 8;
+  Enqueue(mine);
+  std::int64_t other = Enqueue(theirs);
+  EXPECT_EQ(*store_->ReassignOutboxModem(1, 2, 7), 1);
+  auto on_one = Claim(kStart, 1);
+  ASSERT_TRUE(on_one.has_value());
+  EXPECT_EQ(on_one->id, other);  // owner 8's message kept its pin
+}
+
+// Owner names come from smsgw/accounts' gateway_users: the two columns the store reads, made by hand so the
+// queue's tests need not link the accounts module.
+class StoreOwnerNamesTest : public StoreFoldersTest {
+ protected:
+  void SetUp() override {
+    StoreFoldersTest::SetUp();
+    if (IsSkipped()) return;
+    auto session = db_->Acquire();
+    ASSERT_TRUE(session.ok());
+    session->get() << "CREATE TABLE gateway_users (id BIGINT PRIMARY KEY, username TEXT NOT NULL)";
+    session->get() << "INSERT INTO gateway_users (id, username) VALUES (7, 'alice'), (8, 'bob')";
+  }
+};
+
+TEST_P(StoreOwnerNamesTest, SenderNameFiltersAndOwnerNamesResolve) {
+  NewMessage alice = Msg("+1"), bob = Msg("+2"), gone = Msg("+3");
+  alice.owner_id = 7;
+  bob.owner_id = 8;
+  gone.owner_id = 9;  // a removed user
+  std::int64_t a = Enqueue(alice);
+  Enqueue(bob);
+  Enqueue(gone);
+  MessageFilter f;
+  f.sender_name = "alice";
+  auto list = store_->List(Folder::kOutbox, f);
+  ASSERT_TRUE(list.ok()) << list.error().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().id, a);
+  f.number = "+1";  // both string filters together
+  EXPECT_EQ(CountIn(Folder::kOutbox, f), 1);
+  f.number = "+2";
+  EXPECT_EQ(CountIn(Folder::kOutbox, f), 0);
+  f = {};
+  f.sender_name = "nobody";
+  EXPECT_EQ(CountIn(Folder::kOutbox, f), 0);
+  f.sender_name = "alice' OR '1'='1";
+  EXPECT_EQ(CountIn(Folder::kOutbox, f), 0);
+
+  const std::int64_t owners[] = {7, 8, 9};
+  auto names = store_->OwnerNames(owners);
+  ASSERT_TRUE(names.ok()) << names.error().ToString();
+  EXPECT_EQ(*names, (std::map<std::int64_t, std::string>{{7, "alice"}, {8, "bob"}}));
+  auto none = store_->OwnerNames({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 OSPREY_INSTANTIATE_FOR_ENGINES(StoreFoldersTest);
+OSPREY_INSTANTIATE_FOR_ENGINES(StoreOwnerNamesTest);
 
 }  // namespace
 }  // namespace osprey::smsgw::queue

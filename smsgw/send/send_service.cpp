@@ -18,13 +18,40 @@ bool IsBlank(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
 }
 
-// The phonebook does not exist yet, so every contact and group id is unknown (spec §5: unknown id -> 400).
 void CheckRecipients(const SendRequest& r, FieldErrors& errors) {
   if (r.to.empty() && r.contacts.empty() && r.groups.empty()) {
     errors.emplace("recipients", "One of parameters: to, contacts, groups is required.");
   }
-  if (!r.contacts.empty()) errors.emplace("contacts", kInvalidChoice);
-  if (!r.groups.empty()) errors.emplace("groups", kInvalidChoice);
+}
+
+// The recipients' numbers in the order to -> contacts -> group members (spec §5). An unknown or invalid id
+// is reported on its field; the numbers found so far are returned either way.
+Result<std::vector<std::string>> ExpandRecipients(const SendRequest& r, const RecipientDirectory* directory,
+                                                  std::optional<std::int64_t> viewer, FieldErrors& errors) {
+  std::vector<std::string> numbers(r.to.begin(), r.to.end());
+  for (const std::int64_t id : r.contacts) {
+    auto contact = directory ? directory->FindContact(id, viewer) : std::optional<DirectoryContact>();
+    if (!contact.ok()) return contact.error();
+    if (!*contact) {
+      errors.emplace("contacts", kInvalidChoice);
+      break;
+    }
+    numbers.push_back((*contact)->number);
+  }
+  for (const std::int64_t id : r.groups) {
+    auto members =
+        directory ? directory->GroupMembers(id, viewer) : std::optional<std::vector<DirectoryContact>>();
+    if (!members.ok()) return members.error();
+    if (!*members) {
+      errors.emplace("groups", kInvalidChoice);
+      break;
+    }
+    for (const DirectoryContact& c : **members) numbers.push_back(c.number);
+  }
+  if (!r.groups.empty() && numbers.empty() && errors.count("contacts") == 0 && errors.count("groups") == 0) {
+    errors.emplace("groups", "This value should not be blank.");  // every group is empty [D]
+  }
+  return numbers;
 }
 
 // Fills parts and coding of `m`. An invalid `encoding` is reported and the text is checked as `standard`.
@@ -111,20 +138,22 @@ void CheckOptions(const SendRequest& r, const SendOptions& o, queue::NewMessage&
 SendService::SendService(queue::MessageSink& sink, const Clock& clock, SendOptions options)
     : sink_(sink), clock_(clock), options_(std::move(options)) {}
 
-Result<SendOutcome> SendService::Send(std::int64_t owner_id, const SendRequest& request) const {
+Result<SendOutcome> SendService::Send(const Sender& who, const SendRequest& request) const {
   SendOutcome outcome;
   FieldErrors& errors = outcome.rejected;
   errors = request.undecodable;
   queue::NewMessage base;
-  base.owner_id = owner_id;
+  base.owner_id = who.owner_id;
   CheckRecipients(request, errors);
+  auto numbers = ExpandRecipients(request, options_.directory, who.Viewer(), errors);
+  if (!numbers.ok()) return numbers.error();
   CheckText(request, options_.max_parts, base, errors);
   CheckSchedule(request, base, errors);
   CheckOptions(request, options_, base, errors);
   base.report_requested = options_.request_reports;
 
   std::vector<queue::NewMessage> messages;
-  for (const std::string& number : request.to) {
+  for (const std::string& number : *numbers) {
     if (!sms::NormalizePhoneNumber(number).ok()) {
       outcome.recipients.push_back({number, std::nullopt, kInvalidNumber});
       continue;
@@ -133,7 +162,7 @@ Result<SendOutcome> SendService::Send(std::int64_t owner_id, const SendRequest& 
     messages.push_back(base);
     messages.back().number = number;
   }
-  if (!request.to.empty() && messages.empty()) errors.emplace("to", kInvalidNumber);
+  if (!numbers->empty() && messages.empty()) errors.emplace("to", kInvalidNumber);
   if (!errors.empty()) {
     outcome.recipients.clear();
     return outcome;

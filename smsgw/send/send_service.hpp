@@ -8,8 +8,13 @@
 // {"to": "Invalid phone number."}. Infrastructure failures are Result errors (kUnavailable, kInternal) from
 // the queue store; nothing is stored then.
 //
-// Contacts and groups are resolved through SendOptions::directory (without one, every id is unknown and a
-// non-empty `contacts`/`groups` is rejected); `modem_no` must satisfy SendOptions::modem_exists (without
+// Contacts and groups are resolved through SendOptions::directory in the sender's scope (Sender::Viewer;
+// without a directory, every id is unknown). An unknown or out-of-scope id rejects the request with
+// {"contacts"|"groups": "The value you selected is not a valid choice."}. Recipients are `to`, then
+// `contacts`, then each group's members (in the directory's order), duplicates kept; a contact's item
+// echoes its stored number, and a contact without a valid number is a failed item. When the groups expand
+// to nobody and there is no other recipient: {"groups": "This value should not be blank."}. Directory
+// failures are Result errors like the store's. `modem_no` must satisfy SendOptions::modem_exists (without
 // one, 1..8).
 //
 // Ownership: refers to `sink`, `clock` and the options' directory, which must outlive it.
@@ -78,14 +83,24 @@ struct SendOptions {
   const RecipientDirectory* directory = nullptr;
 };
 
+// Who sends: the owner of the queued messages, and the scope in which `contacts` and `groups` resolve.
+struct Sender {
+  std::int64_t owner_id = 0;
+  bool all_resources = false;  // "access to resources of all users": may use every user's phonebook entries
+  // The RecipientDirectory viewer: nullopt with all_resources, else owner_id.
+  std::optional<std::int64_t> Viewer() const {
+    return all_resources ? std::nullopt : std::optional<std::int64_t>(owner_id);
+  }
+};
+
 class SendService {
  public:
   SendService(queue::MessageSink& sink, const Clock& clock, SendOptions options = {});
   SendService(const SendService&) = delete;
   SendService& operator=(const SendService&) = delete;
 
-  // Validates `request` and enqueues its messages as owned by `owner_id` (see the file comment).
-  Result<SendOutcome> Send(std::int64_t owner_id, const SendRequest& request) const;
+  // Validates `request` and enqueues its messages as owned by `who.owner_id` (see the file comment).
+  Result<SendOutcome> Send(const Sender& who, const SendRequest& request) const;
 
  private:
   queue::MessageSink& sink_;

@@ -27,7 +27,7 @@ class SendServiceTest : public queue::testing::QueueTest {
     sender_ = std::make_unique<SendService>(*store_, clock_);
   }
   SendOutcome Send(const SendRequest& r) {
-    auto outcome = sender_->Send(7, r);
+    auto outcome = sender_->Send(Sender{7, false}, r);
     EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
     return outcome.ok() ? *outcome : SendOutcome{};
   }
@@ -152,7 +152,143 @@ TEST_P(SendServiceTest, TestModeStoresNothingAndAnswersIdZero) {
   EXPECT_EQ(CountIn(Folder::kOutbox), 0);
 }
 
+// A directory with contacts 1 (+48111, owner 7), 2 (no number, owner 7), 3 (+48333, owner 8); group 10 =
+// {3, 1} (owner 7), group 11 empty (owner 7), group 12 = {1} (owner 8). A viewer sees its own entries only;
+// nullopt sees all. The last viewer asked is recorded.
+class FakeDirectory final : public RecipientDirectory {
+ public:
+  Result<std::optional<DirectoryContact>> FindContact(std::int64_t id,
+                                                      std::optional<std::int64_t> viewer) const override {
+    last_viewer = viewer;
+    if (fail) return Error(ErrorCode::kUnavailable, "directory down");
+    for (const auto& [c, owner] : contacts_) {
+      if (c.id == id && Visible(owner, viewer)) return std::optional<DirectoryContact>(c);
+    }
+    return std::optional<DirectoryContact>();
+  }
+  Result<std::optional<std::vector<DirectoryContact>>> GroupMembers(
+      std::int64_t id, std::optional<std::int64_t> viewer) const override {
+    using Out = std::optional<std::vector<DirectoryContact>>;
+    last_viewer = viewer;
+    const std::pair<std::int64_t, std::vector<std::int64_t>> groups[] = {{10, {1, 3}}, {11, {}}};
+    if (id == 12 && Visible(8, viewer)) return Out(std::vector<DirectoryContact>{contacts_[0].first});
+    for (const auto& [gid, members] : groups) {
+      if (gid != id || !Visible(7, viewer)) continue;
+      std::vector<DirectoryContact> out;
+      for (std::int64_t m : members) out.push_back(contacts_[m - 1].first);
+      return Out(out);
+    }
+    return Out();
+  }
+  Result<std::optional<std::int64_t>> FindContactByName(std::string_view,
+                                                        std::optional<std::int64_t>) const override {
+    return std::optional<std::int64_t>();
+  }
+  Result<std::optional<std::int64_t>> FindGroupByName(std::string_view,
+                                                      std::optional<std::int64_t>) const override {
+    return std::optional<std::int64_t>();
+  }
+
+  bool fail = false;
+  mutable std::optional<std::int64_t> last_viewer = -1;
+
+ private:
+  static bool Visible(std::int64_t owner, std::optional<std::int64_t> viewer) {
+    return !viewer || *viewer == owner;
+  }
+  const std::vector<std::pair<DirectoryContact, std::int64_t>> contacts_ = {
+      {{1, "One", "+48111"}, 7}, {{2, "Blank", ""}, 7}, {{3, "Three", "+48333"}, 8}};
+};
+
+class SendWithDirectoryTest : public SendServiceTest {
+ protected:
+  void SetUp() override {
+    SendServiceTest::SetUp();
+    if (IsSkipped()) return;
+    SendOptions options;
+    options.directory = &directory_;
+    sender_ = std::make_unique<SendService>(*store_, clock_, options);
+  }
+  SendOutcome SendAs(const Sender& who, const SendRequest& r) {
+    auto outcome = sender_->Send(who, r);
+    EXPECT_TRUE(outcome.ok()) << outcome.error().ToString();
+    return outcome.ok() ? *outcome : SendOutcome{};
+  }
+  static std::vector<std::string> Numbers(const SendOutcome& outcome) {
+    std::vector<std::string> numbers;
+    for (const auto& item : outcome.recipients) numbers.push_back(item.number);
+    return numbers;
+  }
+
+  FakeDirectory directory_;
+};
+
+TEST_P(SendWithDirectoryTest, OrderIsToThenContactsThenGroupMembersWithDuplicates) {
+  SendRequest r = Valid();
+  r.to = {"+48999"};
+  r.contacts = {2, 1};
+  r.groups = {10, 12};
+  SendOutcome outcome = SendAs(Sender{7, true}, r);
+  ASSERT_TRUE(outcome.rejected.empty());
+  EXPECT_EQ(Numbers(outcome),
+            (std::vector<std::string>{"+48999", "", "+48111", "+48111", "+48333", "+48111"}));
+  EXPECT_FALSE(outcome.recipients[1].id);  // the contact without a number
+  EXPECT_EQ(outcome.recipients[1].error, "Invalid phone number.");
+  EXPECT_EQ(CountIn(Folder::kOutbox), 5);
+  EXPECT_EQ(directory_.last_viewer, std::nullopt);
+}
+
+TEST_P(SendWithDirectoryTest, ResolvesInTheSendersScope) {
+  SendRequest r = Valid();
+  r.to.clear();
+  r.contacts = {1};
+  r.groups = {10};
+  SendOutcome own = SendAs(Sender{7, false}, r);
+  EXPECT_EQ(directory_.last_viewer, 7);
+  ASSERT_TRUE(own.rejected.empty());
+  EXPECT_EQ(Numbers(own), (std::vector<std::string>{"+48111", "+48111", "+48333"}));
+
+  SendOutcome other = SendAs(Sender{8, false}, r);  // contact 1 and group 10 belong to user 7
+  EXPECT_EQ(other.rejected, (FieldErrors{{"contacts", "The value you selected is not a valid choice."},
+                                         {"groups", "The value you selected is not a valid choice."}}));
+  EXPECT_EQ(CountIn(Folder::kOutbox), 3);
+}
+
+TEST_P(SendWithDirectoryTest, RejectsUnknownIdsEmptyGroupsAndNumberlessContacts) {
+  struct Case {
+    const char* why;
+    std::vector<std::int64_t> contacts, groups;
+    FieldErrors expected;
+  } cases[] = {
+      {"unknown contact", {1, 99}, {}, {{"contacts", "The value you selected is not a valid choice."}}},
+      {"unknown group", {}, {10, 99}, {{"groups", "The value you selected is not a valid choice."}}},
+      {"only an empty group", {}, {11}, {{"groups", "This value should not be blank."}}},
+      {"only a contact without number", {2}, {11}, {{"to", "Invalid phone number."}}},
+  };
+  for (const Case& c : cases) {
+    SendRequest r = Valid();
+    r.to.clear();
+    r.contacts = c.contacts;
+    r.groups = c.groups;
+    SendOutcome outcome = SendAs(Sender{7, false}, r);
+    EXPECT_EQ(outcome.rejected, c.expected) << c.why;
+    EXPECT_TRUE(outcome.recipients.empty()) << c.why;
+  }
+  EXPECT_EQ(CountIn(Folder::kOutbox), 0);
+}
+
+TEST_P(SendWithDirectoryTest, DirectoryFailureIsAnErrorAndStoresNothing) {
+  directory_.fail = true;
+  SendRequest r = Valid();
+  r.contacts = {1};
+  auto outcome = sender_->Send(Sender{7, false}, r);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(CountIn(Folder::kOutbox), 0);
+}
+
 OSPREY_INSTANTIATE_FOR_ENGINES(SendServiceTest);
+OSPREY_INSTANTIATE_FOR_ENGINES(SendWithDirectoryTest);
 
 }  // namespace
 }  // namespace osprey::smsgw::send
