@@ -8,12 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/account_context.hpp"
 #include "cli/commands.hpp"
 #include "cli/phonebook_commands.hpp"
-#include "cli/settings.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/core/keyed_hash.hpp"
-#include "osprey/core/keyfile.hpp"
 #include "smsgw/accounts/account_store.hpp"
 
 namespace osprey::cli {
@@ -21,29 +20,6 @@ namespace {
 
 using smsgw::accounts::AccountStore;
 using smsgw::accounts::User;
-
-// Everything an account command needs, opened from the config file.
-struct AccountContext {
-  std::unique_ptr<sql::Database> db;
-  std::unique_ptr<crypto::KeyedHasher> hasher;
-  SystemClock clock;
-  std::unique_ptr<AccountStore> store;
-};
-
-Result<std::unique_ptr<AccountContext>> OpenAccounts(const std::string& config_path) {
-  auto settings = LoadSettings(config_path);
-  if (!settings.ok()) return settings.error();
-  auto ctx = std::make_unique<AccountContext>();
-  auto db = sql::Database::Open(settings->database_url, settings->database);
-  if (!db.ok()) return db.error();
-  ctx->db = std::move(*db);
-  if (auto m = MigrateAll(*ctx->db); !m.ok()) return m.error();
-  auto ring = crypto::LoadKeyRing(settings->hash_key_file);
-  if (!ring.ok()) return ring.error();
-  ctx->hasher = std::make_unique<crypto::KeyedHasher>(std::move(*ring));
-  ctx->store = std::make_unique<AccountStore>(*ctx->db, *ctx->hasher, ctx->clock);
-  return ctx;
-}
 
 nlohmann::json UserJson(const User& u) {
   nlohmann::json perms = nlohmann::json::array();
@@ -77,17 +53,12 @@ void PrintUser(const User& u, bool json) {
 
 // Runs `action` against an opened store; maps errors to exit codes (usage errors → 2, others → 1).
 int WithStore(const std::string& config_path, const std::function<Status(AccountStore&)>& action) {
-  auto ctx = OpenAccounts(config_path);
-  if (!ctx.ok()) {
-    PrintError(ctx.error().message());
+  AccountContext ctx;
+  if (Status opened = OpenAccountContext(config_path, ctx); !opened.ok()) {
+    PrintError(opened.error().message());
     return kExitFailure;
   }
-  Status s = action(*(*ctx)->store);
-  if (!s.ok()) {
-    PrintError(s.error().message());
-    return s.error().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
-  }
-  return kExitOk;
+  return ExitCodeFor(action(*ctx.store));
 }
 
 // Reads a password from standard input (one line), so it never appears in the process list.

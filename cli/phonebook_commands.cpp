@@ -8,11 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/account_context.hpp"
 #include "cli/commands.hpp"
-#include "cli/settings.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/core/keyed_hash.hpp"
-#include "osprey/core/keyfile.hpp"
 #include "smsgw/accounts/account_store.hpp"
 #include "smsgw/phonebook/phonebook.hpp"
 
@@ -26,29 +25,10 @@ using smsgw::phonebook::Phonebook;
 // The CLI acts with access to every user's resources.
 constexpr std::optional<std::int64_t> kEveryone = std::nullopt;
 
-struct PhonebookContext {
-  std::unique_ptr<sql::Database> db;
-  std::unique_ptr<crypto::KeyedHasher> hasher;
-  SystemClock clock;
-  std::unique_ptr<smsgw::accounts::AccountStore> accounts;
+// The account context plus the phonebook on its database.
+struct PhonebookContext : AccountContext {
   std::unique_ptr<Phonebook> book;
 };
-
-Result<std::unique_ptr<PhonebookContext>> OpenPhonebook(const std::string& config_path) {
-  auto settings = LoadSettings(config_path);
-  if (!settings.ok()) return settings.error();
-  auto ctx = std::make_unique<PhonebookContext>();
-  auto db = sql::Database::Open(settings->database_url, settings->database);
-  if (!db.ok()) return db.error();
-  ctx->db = std::move(*db);
-  if (auto m = MigrateAll(*ctx->db); !m.ok()) return m.error();
-  auto ring = crypto::LoadKeyRing(settings->hash_key_file);
-  if (!ring.ok()) return ring.error();
-  ctx->hasher = std::make_unique<crypto::KeyedHasher>(std::move(*ring));
-  ctx->accounts = std::make_unique<smsgw::accounts::AccountStore>(*ctx->db, *ctx->hasher, ctx->clock);
-  ctx->book = std::make_unique<Phonebook>(*ctx->db);
-  return ctx;
-}
 
 nlohmann::json ContactJson(const Contact& c) {
   return {{"id", c.id},
@@ -105,22 +85,18 @@ using Action = std::function<Status(PhonebookContext&, const Options&)>;
 
 // Runs `action` on an opened phonebook; maps errors to exit codes (usage errors -> 2, others -> 1).
 int Run(const std::string& config_path, const Options& o, const Action& action) {
-  auto ctx = OpenPhonebook(config_path);
-  if (!ctx.ok()) {
-    PrintError(ctx.error().message());
+  PhonebookContext ctx;
+  if (Status opened = OpenAccountContext(config_path, ctx); !opened.ok()) {
+    PrintError(opened.error().message());
     return kExitFailure;
   }
-  Status s = action(**ctx, o);
-  if (!s.ok()) {
-    PrintError(s.error().message());
-    return s.error().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
-  }
-  return kExitOk;
+  ctx.book = std::make_unique<Phonebook>(*ctx.db);
+  return ExitCodeFor(action(ctx, o));
 }
 
 Result<std::int64_t> OwnerId(PhonebookContext& ctx, const std::string& owner) {
   if (owner.empty()) return std::int64_t{0};
-  auto user = ctx.accounts->GetUser(owner);
+  auto user = ctx.store->GetUser(owner);
   if (!user.ok()) return user.error();
   return user->id;
 }

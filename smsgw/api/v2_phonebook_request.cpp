@@ -2,23 +2,12 @@
 
 #include <charconv>
 
+#include "smsgw/api/v2_send_request.hpp"
+
 namespace osprey::smsgw::api {
 namespace {
 
 using nlohmann::json;
-
-// PHP's names for JSON types, as SMSEagle's messages use them.
-std::string PhpType(const json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_number_integer()) return "int";
-  if (v.is_number_float()) return "float";
-  if (v.is_boolean()) return "bool";
-  return v.is_array() ? "array" : "object";
-}
-
-std::string TypeError(const std::string& expected, const json& v) {
-  return "The type of the attribute must be one of " + expected + " (" + PhpType(v) + " given).";
-}
 
 const json* Field(const json& fields, const char* name) {
   if (!fields.is_object()) return nullptr;
@@ -32,34 +21,16 @@ std::optional<std::string> Text(const json& fields, const char* name, send::Fiel
   if (v->is_string()) return v->get<std::string>();
   if (v->is_number_unsigned()) return std::to_string(v->get<std::uint64_t>());
   if (v->is_number_integer()) return std::to_string(v->get<std::int64_t>());
-  errors.emplace(name, TypeError("string", *v));
+  errors.emplace(name, AttributeTypeError("string", *v));
   return std::nullopt;
 }
 
 std::optional<bool> Bool(const json& fields, const char* name, send::FieldErrors& errors) {
   const json* v = Field(fields, name);
   if (v == nullptr || *v == "") return std::nullopt;
-  if (v->is_boolean()) return v->get<bool>();
-  if (v->is_number_integer() && (*v == 0 || *v == 1)) return *v == 1;
-  if (*v == "1" || *v == "true") return true;
-  if (*v == "0" || *v == "false") return false;
-  errors.emplace(name, TypeError("bool", *v));
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> Int(const json& v) {
-  if (v.is_number_unsigned()) {
-    const auto u = v.get<std::uint64_t>();
-    if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-    return static_cast<std::int64_t>(u);
-  }
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (!v.is_string()) return std::nullopt;
-  const std::string& s = v.get_ref<const std::string&>();
-  std::int64_t out = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
-  return out;
+  auto b = DecodeBoolField(*v);
+  if (!b) errors.emplace(name, AttributeTypeError("bool", *v));
+  return b;
 }
 
 }  // namespace
@@ -77,9 +48,9 @@ std::vector<std::int64_t> DecodeContactIds(const json& fields, send::FieldErrors
   const json* v = Field(fields, "contacts");
   if (v == nullptr || *v == "") return ids;
   for (const json& item : v->is_array() ? *v : json::array({*v})) {
-    auto id = Int(item);
+    auto id = DecodeIntField(item);
     if (!id) {
-      errors.emplace("contacts", TypeError("int", item));
+      errors.emplace("contacts", AttributeTypeError("int", item));
       return {};
     }
     ids.push_back(*id);

@@ -208,4 +208,6 @@ std::string AttributeTypeError(const std::string& expected, const json& given) {
 
 std::optional<std::int64_t> DecodeIntField(const json& value) { return IntValue(value); }
 
+std::optional<bool> DecodeBoolField(const json& value) { return BoolValue(value); }
+
 }  // namespace osprey::smsgw::api

@@ -48,4 +48,7 @@ std::string AttributeTypeError(const std::string& expected, const nlohmann::json
 // An integer field as DecodeSendRequest reads one: a JSON integer or a plain decimal string.
 std::optional<std::int64_t> DecodeIntField(const nlohmann::json& value);
 
+// A boolean field as DecodeSendRequest reads one: true/false, 0/1, "0"/"1" or "true"/"false".
+std::optional<bool> DecodeBoolField(const nlohmann::json& value);
+
 }  // namespace osprey::smsgw::api

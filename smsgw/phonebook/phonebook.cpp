@@ -56,6 +56,66 @@ std::optional<Group> LoadGroup(soci::session& s, long long id, const Scope& scop
                         writable ? internal::kWritable : internal::kReadable, internal::GroupFrom, id, scope);
 }
 
+// Every row of `table` that `viewer` may read, in id order, read with `columns` and `from`.
+template <typename T, typename From>
+Result<std::vector<T>> ListRows(sql::Database& db, const char* what, const char* table, const char* columns,
+                                From from, Viewer viewer) {
+  const Scope scope = ScopeFor(viewer);
+  std::vector<T> out;
+  Status st = internal::Read(db, what, [&](soci::session& s) {
+    out.clear();
+    ForEachRow(
+        s,
+        std::string("SELECT ") + columns + " FROM " + table + " t WHERE 1 = 1" + internal::kReadable +
+            " ORDER BY t.id",
+        [&](const soci::row& row) { out.push_back(from(row)); }, scope.all, scope.user);
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+// The row `load` (LoadContact, LoadGroup) finds for `viewer`; kNotFound when there is none.
+template <typename T, typename Load>
+Result<T> GetRow(sql::Database& db, const char* what, Load load, std::int64_t id, Viewer viewer) {
+  std::optional<T> found;
+  Status st =
+      internal::Read(db, what, [&](soci::session& s) { found = load(s, id, ScopeFor(viewer), false); });
+  if (!st.ok()) return st.error();
+  if (!found) return NotFound();
+  return *found;
+}
+
+// Loads the row `viewer` may write with `load` and calls `save(session, row)` to change and store it, in one
+// transaction; kNotFound when there is no such row.
+template <typename T, typename Load, typename Save>
+Result<Checked<T>> UpdateRow(sql::Database& db, const char* what, Load load, Save save, std::int64_t id,
+                             Viewer viewer) {
+  std::optional<T> found;
+  Status st = internal::Transact(db, what, [&](soci::session& s) {
+    found = load(s, id, ScopeFor(viewer), true);
+    if (found) save(s, *found);
+  });
+  if (!st.ok()) return st.error();
+  if (!found) return NotFound();
+  return Checked<T>(*found);
+}
+
+// Deletes the row of `table` with `id` if `viewer` may write it; kNotFound otherwise.
+Status RemoveRow(sql::Database& db, const char* what, const char* table, std::int64_t id, Viewer viewer) {
+  const Scope scope = ScopeFor(viewer);
+  const long long row_id = id;
+  long long removed = 0;
+  Status st = internal::Transact(db, what, [&](soci::session& s) {
+    removed = Exec(s,
+                   std::string("DELETE FROM ") + table + " WHERE id IN (SELECT t.id FROM " + table +
+                       " t WHERE t.id = :id" + internal::kWritable + ")",
+                   row_id, scope.all, scope.user);
+  });
+  if (!st.ok()) return st;
+  if (removed == 0) return NotFound();
+  return OkStatus();
+}
+
 }  // namespace
 
 FieldErrors CheckContactFields(const ContactFields& fields, bool creating) {
@@ -91,64 +151,32 @@ Result<Checked<Contact>> Phonebook::AddContact(std::int64_t owner_id, const Cont
 }
 
 Result<std::vector<Contact>> Phonebook::ListContacts(Viewer viewer) const {
-  const Scope scope = ScopeFor(viewer);
-  std::vector<Contact> out;
-  Status st = internal::Read(db_, "list contacts", [&](soci::session& s) {
-    out.clear();
-    ForEachRow(
-        s,
-        std::string("SELECT ") + internal::kContactColumns + " FROM smsgw_contacts t WHERE 1 = 1" +
-            internal::kReadable + " ORDER BY t.id",
-        [&](const soci::row& row) { out.push_back(internal::ContactFrom(row)); }, scope.all, scope.user);
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return ListRows<Contact>(db_, "list contacts", "smsgw_contacts", internal::kContactColumns,
+                           internal::ContactFrom, viewer);
 }
 
 Result<Contact> Phonebook::GetContact(std::int64_t id, Viewer viewer) const {
-  std::optional<Contact> found;
-  Status st = internal::Read(db_, "get contact",
-                             [&](soci::session& s) { found = LoadContact(s, id, ScopeFor(viewer), false); });
-  if (!st.ok()) return st.error();
-  if (!found) return NotFound();
-  return *found;
+  return GetRow<Contact>(db_, "get contact", LoadContact, id, viewer);
 }
 
 Result<Checked<Contact>> Phonebook::UpdateContact(std::int64_t id, const ContactFields& changes,
                                                   Viewer viewer) const {
   if (FieldErrors errors = CheckContactFields(changes, false); !errors.empty())
     return Checked<Contact>(errors);
-  std::optional<Contact> found;
-  Status st = internal::Transact(db_, "update contact", [&](soci::session& s) {
-    found = LoadContact(s, id, ScopeFor(viewer), true);
-    if (!found) return;
-    if (changes.name) found->name = *changes.name;
-    if (changes.number) found->number = *changes.number;
-    if (changes.is_public) found->is_public = *changes.is_public;
-    const int is_public = found->is_public;
+  auto save = [&](soci::session& s, Contact& found) {
+    if (changes.name) found.name = *changes.name;
+    if (changes.number) found.number = *changes.number;
+    if (changes.is_public) found.is_public = *changes.is_public;
+    const int is_public = found.is_public;
     const long long row_id = id;
-    Exec(s, "UPDATE smsgw_contacts SET name = :n, number = :num, is_public = :p WHERE id = :id", found->name,
-         found->number, is_public, row_id);
-  });
-  if (!st.ok()) return st.error();
-  if (!found) return NotFound();
-  return Checked<Contact>(*found);
+    Exec(s, "UPDATE smsgw_contacts SET name = :n, number = :num, is_public = :p WHERE id = :id", found.name,
+         found.number, is_public, row_id);
+  };
+  return UpdateRow<Contact>(db_, "update contact", LoadContact, save, id, viewer);
 }
 
 Status Phonebook::RemoveContact(std::int64_t id, Viewer viewer) const {
-  const Scope scope = ScopeFor(viewer);
-  const long long row_id = id;
-  long long removed = 0;
-  Status st = internal::Transact(db_, "remove contact", [&](soci::session& s) {
-    removed = Exec(s,
-                   std::string("DELETE FROM smsgw_contacts WHERE id IN (SELECT t.id FROM smsgw_contacts t"
-                               " WHERE t.id = :id") +
-                       internal::kWritable + ")",
-                   row_id, scope.all, scope.user);
-  });
-  if (!st.ok()) return st;
-  if (removed == 0) return NotFound();
-  return OkStatus();
+  return RemoveRow(db_, "remove contact", "smsgw_contacts", id, viewer);
 }
 
 Result<Checked<Group>> Phonebook::AddGroup(std::int64_t owner_id, const GroupFields& fields) const {
@@ -166,62 +194,30 @@ Result<Checked<Group>> Phonebook::AddGroup(std::int64_t owner_id, const GroupFie
 }
 
 Result<std::vector<Group>> Phonebook::ListGroups(Viewer viewer) const {
-  const Scope scope = ScopeFor(viewer);
-  std::vector<Group> out;
-  Status st = internal::Read(db_, "list groups", [&](soci::session& s) {
-    out.clear();
-    ForEachRow(
-        s,
-        std::string("SELECT ") + internal::kGroupColumns + " FROM smsgw_groups t WHERE 1 = 1" +
-            internal::kReadable + " ORDER BY t.id",
-        [&](const soci::row& row) { out.push_back(internal::GroupFrom(row)); }, scope.all, scope.user);
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return ListRows<Group>(db_, "list groups", "smsgw_groups", internal::kGroupColumns, internal::GroupFrom,
+                         viewer);
 }
 
 Result<Group> Phonebook::GetGroup(std::int64_t id, Viewer viewer) const {
-  std::optional<Group> found;
-  Status st = internal::Read(db_, "get group",
-                             [&](soci::session& s) { found = LoadGroup(s, id, ScopeFor(viewer), false); });
-  if (!st.ok()) return st.error();
-  if (!found) return NotFound();
-  return *found;
+  return GetRow<Group>(db_, "get group", LoadGroup, id, viewer);
 }
 
 Result<Checked<Group>> Phonebook::UpdateGroup(std::int64_t id, const GroupFields& changes,
                                               Viewer viewer) const {
   if (FieldErrors errors = CheckGroupFields(changes, false); !errors.empty()) return Checked<Group>(errors);
-  std::optional<Group> found;
-  Status st = internal::Transact(db_, "update group", [&](soci::session& s) {
-    found = LoadGroup(s, id, ScopeFor(viewer), true);
-    if (!found) return;
-    if (changes.name) found->name = *changes.name;
-    if (changes.is_public) found->is_public = *changes.is_public;
-    const int is_public = found->is_public;
+  auto save = [&](soci::session& s, Group& found) {
+    if (changes.name) found.name = *changes.name;
+    if (changes.is_public) found.is_public = *changes.is_public;
+    const int is_public = found.is_public;
     const long long row_id = id;
-    Exec(s, "UPDATE smsgw_groups SET name = :n, is_public = :p WHERE id = :id", found->name, is_public,
+    Exec(s, "UPDATE smsgw_groups SET name = :n, is_public = :p WHERE id = :id", found.name, is_public,
          row_id);
-  });
-  if (!st.ok()) return st.error();
-  if (!found) return NotFound();
-  return Checked<Group>(*found);
+  };
+  return UpdateRow<Group>(db_, "update group", LoadGroup, save, id, viewer);
 }
 
 Status Phonebook::RemoveGroup(std::int64_t id, Viewer viewer) const {
-  const Scope scope = ScopeFor(viewer);
-  const long long row_id = id;
-  long long removed = 0;
-  Status st = internal::Transact(db_, "remove group", [&](soci::session& s) {
-    removed = Exec(s,
-                   std::string("DELETE FROM smsgw_groups WHERE id IN (SELECT t.id FROM smsgw_groups t"
-                               " WHERE t.id = :id") +
-                       internal::kWritable + ")",
-                   row_id, scope.all, scope.user);
-  });
-  if (!st.ok()) return st;
-  if (removed == 0) return NotFound();
-  return OkStatus();
+  return RemoveRow(db_, "remove group", "smsgw_groups", id, viewer);
 }
 
 }  // namespace osprey::smsgw::phonebook

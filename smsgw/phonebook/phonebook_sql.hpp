@@ -11,6 +11,7 @@
 
 #include "osprey/core/result.hpp"
 #include "osprey/sql/database.hpp"
+#include "osprey/sql/rows.hpp"
 #include "smsgw/phonebook/phonebook.hpp"
 
 namespace osprey::smsgw::phonebook::internal {
@@ -33,10 +34,9 @@ inline constexpr char kContactColumns[] =
 inline constexpr char kGroupColumns[] =
     "CAST(t.id AS BIGINT), CAST(t.owner_id AS BIGINT), t.name, CASE WHEN t.is_public THEN 1 ELSE 0 END";
 
-// Integer or text columns as int64 (SOCI types SQLite expressions as text). Throws std::runtime_error on a
-// null or another type.
-std::int64_t Int(const soci::row& row, std::size_t i);
-std::string Text(const soci::row& row, std::size_t i);
+// Engine-neutral column readers (osprey/sql/rows.hpp): Int throws std::runtime_error on a null.
+using sql::Int;
+using sql::Text;
 Contact ContactFrom(const soci::row& row);
 Group GroupFrom(const soci::row& row);
 

@@ -1,7 +1,5 @@
-// Reading soci::row columns the same way on both engines (internal to the queue library). SOCI types SQLite
-// columns by their declared type: INTEGER columns arrive as 32-bit int (so 64-bit values must be selected as
-// an expression, e.g. CAST(x AS BIGINT)) and expressions arrive as text. PostgreSQL types by the value's
-// type. These helpers accept int, long long and text. Throw std::runtime_error on anything else.
+// Row helpers of the queue library (internal to it): the engine-neutral column readers of
+// osprey/sql/rows.hpp, stored times and number normalisation.
 #pragma once
 
 #include <soci/soci.h>
@@ -12,13 +10,14 @@
 #include <string>
 
 #include "osprey/core/clock.hpp"
+#include "osprey/sql/rows.hpp"
 
 namespace osprey::smsgw::queue::internal {
 
-std::optional<std::int64_t> OptInt(const soci::row& row, std::size_t i);
-std::int64_t Int(const soci::row& row, std::size_t i);
-std::optional<std::string> OptText(const soci::row& row, std::size_t i);
-std::string Text(const soci::row& row, std::size_t i);
+using sql::Int;
+using sql::OptInt;
+using sql::OptText;
+using sql::Text;
 
 // Stored times: milliseconds since the epoch.
 inline std::int64_t ToMillis(Clock::TimePoint t) {

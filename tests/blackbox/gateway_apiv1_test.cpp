@@ -13,7 +13,7 @@
 
 #include "osprey/http/client.hpp"
 #include "osprey/http/message.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -23,20 +23,12 @@ using nlohmann::json;
 
 const char* const kAllApiV1[] = {"apiv1.send", "apiv1.read", "apiv1.delete", "apiv1.lengths", "apiv1.signal"};
 
-// Parameter: "sqlite" or "postgresql".
-class GatewayApiV1Test : public ::testing::TestWithParam<std::string> {
+class GatewayApiV1Test : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    // Unique names: on PostgreSQL every test shares one database.
-    static int counter = 0;
-    const std::string suffix = std::to_string(getpid()) + "-" + std::to_string(++counter);
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const std::string suffix = UniqueSuffix();
     user_ = "v1-" + suffix;
     token_ = AddApiV1User(user_, true);
     no_permission_token_ = AddApiV1User("v1-none-" + suffix, false);
@@ -50,53 +42,22 @@ class GatewayApiV1Test : public ::testing::TestWithParam<std::string> {
            " --password-access true --password-stdin --config " + dir_ + "/data/osprey.toml < " + pw_file +
            " > /dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
     Start(0);
   }
   // (Re)starts the gateway with `modems` loopback modems; with none, accepted messages stay in the outbox.
   void Start(int modems) {
-    proc_.reset();
     env_["OSPREY_GATEWAY_MODEM_COUNT"] = std::to_string(modems);
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/serve.log");
-    ASSERT_TRUE(WaitHealthy(port_, 20s)) << ReadFile(dir_ + "/serve.log");
-  }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty()) RemoveTree(dir_);
-  }
-
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
+    GatewayTest::Start();
   }
   std::string AddApiV1User(const std::string& name, bool permitted) {
-    EXPECT_EQ(Gw({"user", "add", name, "--apiv1", "true"}).exit_code, 0);
-    auto gen = Gw({"token", "generate", name, "--kind", "apiv1", "--json"});
-    EXPECT_EQ(gen.exit_code, 0) << gen.output;
-    if (permitted) {
-      std::vector<std::string> permit = {"token", "permit", name};
-      for (const char* p : kAllApiV1) permit.insert(permit.end(), {"--grant", p});
-      auto r = Gw(permit);
-      EXPECT_EQ(r.exit_code, 0) << r.output;
-    }
-    return gen.exit_code == 0 ? json::parse(gen.output)["token"].get<std::string>() : "";
+    std::vector<std::string> permissions;
+    if (permitted) permissions.assign(std::begin(kAllApiV1), std::end(kAllApiV1));
+    return AddUserWithToken(name, permissions, {"--apiv1", "true"}, {"--kind", "apiv1"});
   }
 
   http::ClientResponse Request(const std::string& method, const std::string& path_and_query,
                                const std::string& body = "", const std::string& content_type = "") {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path_and_query;
-    req.body = body;
-    if (!content_type.empty()) req.headers.Add("Content-Type", content_type);
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
-    return r.ok() ? *r : http::ClientResponse{};
+    return Call(method, path_and_query, body, content_type);
   }
   // GET /http_api/<method>?access_token=<token>&<query>: the body of a 200 reply.
   std::string V1(const std::string& method, const std::string& query, const std::string& token = "") {
@@ -146,11 +107,7 @@ class GatewayApiV1Test : public ::testing::TestWithParam<std::string> {
   }
 
   static constexpr const char* kPassword = "correct horse";
-  std::map<std::string, std::string> env_;
-  std::string dir_, user_, token_, no_permission_token_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
-  std::unique_ptr<http::HttpClient> client_ = http::MakeCurlHttpClient();
+  std::string user_, token_, no_permission_token_;
 };
 
 TEST_P(GatewayApiV1Test, Item9SendSmsTextAndXml) {
@@ -348,30 +305,32 @@ TEST_P(GatewayApiV1Test, SendToGroupAndContact) {
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return r.exit_code == 0 ? std::to_string(json::parse(r.output)["id"].get<std::int64_t>()) : "";
   };
-  const std::string alice = id_of({"contact", "add", "alice", "+48111"});
-  const std::string bob = id_of({"contact", "add", "bob", "+48222"});
-  const std::string team = id_of({"group", "add", "team"});
+  // Unique names: on PostgreSQL every test shares one database, and other tests add public entries.
+  const std::string tag = UniqueSuffix();
+  const std::string alice = id_of({"contact", "add", "alice" + tag, "+48111"});
+  const std::string bob = id_of({"contact", "add", "bob" + tag, "+48222"});
+  const std::string team = id_of({"group", "add", "team" + tag});
   ASSERT_FALSE(alice.empty() || bob.empty() || team.empty());
   auto member = Gw({"group", "member", "add", team, alice, bob});
   ASSERT_EQ(member.exit_code, 0) << member.output;
 
-  const auto group_ids = IdsOf(V1("send_togroup", "groupname=team&message=hello"));
+  const auto group_ids = IdsOf(V1("send_togroup", "groupname=team" + tag + "&message=hello"));
   ASSERT_EQ(group_ids.size(), 2u);
   EXPECT_EQ(OutboxRow(group_ids[0])["DestinationNumber"], "+48111");
   EXPECT_EQ(OutboxRow(group_ids[1])["DestinationNumber"], "+48222");
   const json contact = Rpc({{"method", "sms.send_tocontact"},
                             {"params",
                              {{"access_token", token_},
-                              {"contactname", "bob"},
+                              {"contactname", "bob" + tag},
                               {"message", "hi"},
                               {"responsetype", "extended"}}}});
   ASSERT_TRUE(contact["result"].contains("message_id")) << contact.dump();
   EXPECT_EQ(OutboxRow(std::stoll(contact["result"]["message_id"].get<std::string>()))["DestinationNumber"],
             "+48222");
-  EXPECT_EQ(V1("send_togroup", "groupname=Team&message=hello"), "Wrong parameters");  // exact name
+  EXPECT_EQ(V1("send_togroup", "groupname=Team" + tag + "&message=hello"), "Wrong parameters");  // exact name
   // Another user does not see this user's entries.
   const std::string other = AddApiV1User("v1-pb-" + std::to_string(getpid()) + "-" + team, true);
-  EXPECT_EQ(V1("send_tocontact", "contactname=alice&message=x", other), "Wrong parameters");
+  EXPECT_EQ(V1("send_tocontact", "contactname=alice" + tag + "&message=x", other), "Wrong parameters");
 }
 
 // With a loopback modem the message leaves the outbox for sent items; the modem reports full signal.

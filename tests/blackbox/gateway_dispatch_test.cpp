@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "osprey/http/client.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -18,56 +18,18 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-// Parameter: "sqlite" or "postgresql".
-class GatewayDispatchTest : public ::testing::TestWithParam<std::string> {
+class GatewayDispatchTest : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    static int counter = 0;
-    user_ = "ops-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
-    ASSERT_EQ(Gw({"user", "add", user_}).exit_code, 0);
-    auto gen = Gw({"token", "generate", user_, "--json"});
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    token_ = json::parse(gen.output)["token"].get<std::string>();
-    auto permit = Gw({"token", "permit", user_, "--grant", "messages.send_sms", "--grant", "messages.read",
-                      "--grant", "modem.read", "--grant", "modem.write"});
-    ASSERT_EQ(permit.exit_code, 0) << permit.output;
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
-  }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty()) RemoveTree(dir_);
-  }
-
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
-  }
-  void Start() {
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/serve.log");
-    ASSERT_TRUE(WaitHealthy(port_, 20s)) << ReadFile(dir_ + "/serve.log");
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    user_ = "ops-" + UniqueSuffix();
+    token_ = AddUserWithToken(user_, {"messages.send_sms", "messages.read", "modem.read", "modem.write"});
+    ASSERT_FALSE(token_.empty());
   }
   http::ClientResponse Call(const std::string& method, const std::string& path,
                             const std::string& body = "") {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    req.body = body;
-    req.headers.Add("Content-Type", "application/json");
-    req.headers.Add("access-token", token_);
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
-    return r.ok() ? *r : http::ClientResponse{};
+    return GatewayTest::Call(method, path, body, "application/json", {{"access-token", token_}});
   }
   json Status(std::int64_t id) {
     auto r = Call("GET", "/api/v2/messages/status/" + std::to_string(id));
@@ -89,11 +51,7 @@ class GatewayDispatchTest : public ::testing::TestWithParam<std::string> {
     return false;
   }
 
-  std::map<std::string, std::string> env_;
-  std::string dir_, user_, token_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
-  std::unique_ptr<http::HttpClient> client_ = http::MakeCurlHttpClient();
+  std::string user_, token_;
 };
 
 std::string Joined(const std::vector<std::string>& v) {

@@ -23,7 +23,7 @@
 #include <thread>
 
 #include "osprey/http/client.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -35,58 +35,26 @@ constexpr int kClients = 8;
 constexpr int kMessages = 1000;
 constexpr int kModems = 2;
 
-// Parameter: "sqlite" or "postgresql".
-class GatewayDurabilityTest : public ::testing::TestWithParam<std::string> {
+class GatewayDurabilityTest : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
+    keep_dir_on_failure_ = true;
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     record_file_ = dir_ + "/submitted.jsonl";
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    const std::string user = "durability-" + std::to_string(getpid());
-    ASSERT_EQ(Gw({"user", "add", user}).exit_code, 0);
-    auto gen = Gw({"token", "generate", user, "--json"});
-    ASSERT_EQ(gen.exit_code, 0) << gen.output;
-    token_ = json::parse(gen.output)["token"].get<std::string>();
-    ASSERT_EQ(
-        Gw({"token", "permit", user, "--grant", "messages.send_sms", "--grant", "messages.read"}).exit_code,
-        0);
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
+    token_ =
+        AddUserWithToken("durability-" + std::to_string(getpid()), {"messages.send_sms", "messages.read"});
+    ASSERT_FALSE(token_.empty());
     env_["OSPREY_GATEWAY_GROUP_COMMIT"] = "true";
     env_["OSPREY_GATEWAY_MODEM_DRIVER"] = "loopback";
     env_["OSPREY_GATEWAY_MODEM_COUNT"] = std::to_string(kModems);
     env_["OSPREY_GATEWAY_MODEM_OPTIONS"] = "delay_ms=2,record_file=" + record_file_;
     env_["OSPREY_GATEWAY_LEASE_MS"] = "1000";  // a killed sender's messages come back after a second
   }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty() && !HasFailure()) RemoveTree(dir_);
-  }
-
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
-  }
-  void Start(const std::string& log) {
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/" + log);
-    ASSERT_TRUE(WaitHealthy(port_, 30s)) << ReadFile(dir_ + "/" + log);
-  }
+  void Start(const std::string& log) { GatewayTest::Start(log, 30s); }
 
   http::ClientRequest Request(const std::string& method, const std::string& path, const std::string& body) {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    req.body = body;
-    req.headers.Add("Content-Type", "application/json");
-    req.headers.Add("access-token", token_);
+    http::ClientRequest req = MakeRequest(method, path, body, "application/json", {{"access-token", token_}});
     req.connect_timeout = 1000ms;
     req.timeout = 5000ms;
     return req;
@@ -114,10 +82,7 @@ class GatewayDurabilityTest : public ::testing::TestWithParam<std::string> {
     return j.is_object() && j.contains("outbox") ? j["outbox"].get<std::int64_t>() : -1;
   }
 
-  std::map<std::string, std::string> env_;
-  std::string dir_, record_file_, token_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
+  std::string record_file_, token_;
 };
 
 TEST_P(GatewayDurabilityTest, EveryAcceptedMessageIsDispatchedAfterASigkill) {

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "osprey/http/client.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -28,68 +28,26 @@ using nlohmann::json;
 const std::vector<std::string> kAll = {"messages.send_sms", "messages.send_sms_single", "messages.read",
                                        "messages.delete", "messages.modify"};
 
-class GatewayFoldersTest : public ::testing::TestWithParam<std::string> {
+class GatewayFoldersTest : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    static int counter = 0;
-    suffix_ = std::to_string(getpid()) + "-" + std::to_string(++counter);
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    suffix_ = UniqueSuffix();
     env_["OSPREY_GATEWAY_MODEM_COUNT"] = "0";
   }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty()) RemoveTree(dir_);
-  }
 
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
-  }
   // Adds a user with `permissions` and returns its APIv2 token.
   std::string User(const std::string& name, const std::vector<std::string>& permissions,
                    bool all_resources = false) {
-    const std::string username = name + "-" + suffix_;
-    auto add = Gw({"user", "add", username, "--all-resources", all_resources ? "true" : "false"});
-    EXPECT_EQ(add.exit_code, 0) << add.output;
-    auto gen = Gw({"token", "generate", username, "--json"});
-    EXPECT_EQ(gen.exit_code, 0) << gen.output;
-    if (!permissions.empty()) {
-      std::vector<std::string> permit = {"token", "permit", username};
-      for (const auto& p : permissions) permit.insert(permit.end(), {"--grant", p});
-      EXPECT_EQ(Gw(permit).exit_code, 0);
-    }
-    return gen.exit_code == 0 ? json::parse(gen.output)["token"].get<std::string>() : "";
+    return AddUserWithToken(Name(name), permissions, {"--all-resources", all_resources ? "true" : "false"});
   }
   std::string Name(const std::string& name) const { return name + "-" + suffix_; }
 
-  void Start() {
-    proc_.reset();
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/serve.log");
-    ASSERT_TRUE(WaitHealthy(port_, 20s)) << ReadFile(dir_ + "/serve.log");
-  }
-
   http::ClientResponse Call(const std::string& method, const std::string& path, const std::string& token,
                             const std::string& body = "") {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    req.body = body;
-    if (!body.empty()) req.headers.Add("Content-Type", "application/json");
-    req.headers.Add("access-token", token);
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
-    return r.ok() ? *r : http::ClientResponse{};
+    return GatewayTest::Call(method, path, body, body.empty() ? "" : "application/json",
+                             {{"access-token", token}});
   }
   json Get(const std::string& path, const std::string& token, int status = 200) {
     auto r = Call("GET", path, token);
@@ -117,11 +75,7 @@ class GatewayFoldersTest : public ::testing::TestWithParam<std::string> {
   }
   static json Message(const std::string& text) { return json{{"message", text}}; }
 
-  std::map<std::string, std::string> env_;
-  std::string dir_, suffix_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
-  std::unique_ptr<http::HttpClient> client_ = http::MakeCurlHttpClient();
+  std::string suffix_;
 };
 
 TEST_P(GatewayFoldersTest, OutboxListingHasTheItemFieldsAndEveryFilter) {

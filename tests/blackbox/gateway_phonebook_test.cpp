@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "osprey/http/client.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -24,64 +24,25 @@ constexpr char kInvalidChoice[] = "The value you selected is not a valid choice.
 
 // Parameter: "sqlite" or "postgresql". On PostgreSQL every test shares one database, so names are unique
 // and lists are checked for what a test created, not for equality.
-class GatewayPhonebookTest : public ::testing::TestWithParam<std::string> {
+class GatewayPhonebookTest : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    static int counter = 0;
-    suffix_ = std::to_string(getpid()) + "-" + std::to_string(++counter);
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    suffix_ = UniqueSuffix();
     const std::vector<std::string> all = {"phonebook.read", "phonebook.write", "messages.send_sms"};
     alice_ = AddUserWithToken("alice-" + suffix_, all);
     bob_ = AddUserWithToken("bob-" + suffix_, all);
     admin_ = AddUserWithToken("admin-" + suffix_, all, {"--all-resources", "true"});
     reader_ = AddUserWithToken("reader-" + suffix_, {"messages.send_sms"});
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/serve.log");
-    ASSERT_TRUE(WaitHealthy(port_, 20s)) << ReadFile(dir_ + "/serve.log");
-  }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty()) RemoveTree(dir_);
-  }
-
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
-  }
-  std::string AddUserWithToken(const std::string& name, const std::vector<std::string>& grants,
-                               std::vector<std::string> flags = {}) {
-    std::vector<std::string> add = {"user", "add", name};
-    add.insert(add.end(), flags.begin(), flags.end());
-    EXPECT_EQ(Gw(add).exit_code, 0);
-    auto gen = Gw({"token", "generate", name, "--json"});
-    EXPECT_EQ(gen.exit_code, 0) << gen.output;
-    std::vector<std::string> permit = {"token", "permit", name};
-    for (const auto& g : grants) permit.insert(permit.end(), {"--grant", g});
-    EXPECT_EQ(Gw(permit).exit_code, 0);
-    return gen.exit_code == 0 ? json::parse(gen.output)["token"].get<std::string>() : "";
+    Start();
   }
 
   http::ClientResponse Call(const std::string& token, const std::string& method, const std::string& path,
                             const json& body = nullptr) {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    if (!body.is_null()) req.body = body.dump();
-    req.headers.Add("Content-Type", "application/json");
-    if (!token.empty()) req.headers.Add("access-token", token);
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
-    return r.ok() ? *r : http::ClientResponse{};
+    Headers headers;
+    if (!token.empty()) headers["access-token"] = token;
+    return GatewayTest::Call(method, path, body.is_null() ? "" : body.dump(), "application/json", headers);
   }
   // The reply's JSON after checking its status; null when the status differs.
   json Expect(int status, const http::ClientResponse& r) {
@@ -109,11 +70,7 @@ class GatewayPhonebookTest : public ::testing::TestWithParam<std::string> {
     return std::string(base) + std::to_string(id) + rest;
   }
 
-  std::map<std::string, std::string> env_;
-  std::string dir_, suffix_, alice_, bob_, admin_, reader_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
-  std::unique_ptr<http::HttpClient> client_ = http::MakeCurlHttpClient();
+  std::string suffix_, alice_, bob_, admin_, reader_;
 };
 
 TEST_P(GatewayPhonebookTest, CliManagesContactsGroupsAndMembers) {

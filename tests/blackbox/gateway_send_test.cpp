@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "osprey/http/client.hpp"
-#include "tests/blackbox/harness.hpp"
+#include "tests/blackbox/gateway_fixture.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -18,64 +18,21 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-// Parameter: "sqlite" or "postgresql".
-class GatewaySendTest : public ::testing::TestWithParam<std::string> {
+class GatewaySendTest : public GatewayTest {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      const char* url = std::getenv("OSPREY_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') GTEST_SKIP() << "OSPREY_TEST_POSTGRES_URL not set";
-      env_["OSPREY_DATABASE_URL"] = url;
-    }
-    dir_ = MakeTempDir();
-    ASSERT_EQ(RunOsprey({"init", "--dir", dir_ + "/data"}).exit_code, 0);
-    // Unique names: on PostgreSQL every test shares one database.
-    static int counter = 0;
-    const std::string suffix = std::to_string(getpid()) + "-" + std::to_string(++counter);
-    token_ = AddUserWithToken("privacyidea-" + suffix, true);
-    other_token_ = AddUserWithToken("reader-" + suffix, false);
+    GatewayTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const std::string suffix = UniqueSuffix();
+    token_ = AddUserWithToken("privacyidea-" + suffix, {"messages.send_sms"});
+    other_token_ = AddUserWithToken("reader-" + suffix, {});
     ASSERT_FALSE(token_.empty() || other_token_.empty());
-    port_ = FreePort();
-    env_["OSPREY_MFA_ENABLED"] = "false";
-    env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(port_);
     Start();
-  }
-  void TearDown() override {
-    proc_.reset();
-    if (!dir_.empty()) RemoveTree(dir_);
-  }
-
-  RunResult Gw(std::vector<std::string> args) {
-    args.insert(args.begin(), "gateway");
-    args.insert(args.end(), {"--config", dir_ + "/data/osprey.toml"});
-    return RunOsprey(args, env_);
-  }
-  std::string AddUserWithToken(const std::string& name, bool may_send) {
-    EXPECT_EQ(Gw({"user", "add", name}).exit_code, 0);
-    auto gen = Gw({"token", "generate", name, "--json"});
-    EXPECT_EQ(gen.exit_code, 0) << gen.output;
-    if (may_send) {
-      EXPECT_EQ(Gw({"token", "permit", name, "--grant", "messages.send_sms"}).exit_code, 0);
-    }
-    return gen.exit_code == 0 ? json::parse(gen.output)["token"].get<std::string>() : "";
-  }
-  void Start() {
-    proc_ = std::make_unique<OspreyProcess>(
-        std::vector<std::string>{"serve", "--config", dir_ + "/data/osprey.toml"}, env_, dir_ + "/serve.log");
-    ASSERT_TRUE(WaitHealthy(port_, 20s)) << ReadFile(dir_ + "/serve.log");
   }
 
   http::ClientResponse Send(const std::string& method, const std::string& path, const std::string& body,
-                            const std::map<std::string, std::string>& headers = {}) {
-    http::ClientRequest req;
-    req.method = method;
-    req.url = "http://127.0.0.1:" + std::to_string(port_) + path;
-    req.body = body;
-    req.headers.Add("Content-Type", "application/json");
-    for (const auto& [k, v] : headers) req.headers.Add(k, v);
-    auto r = client_->Send(req);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
-    return r.ok() ? *r : http::ClientResponse{};
+                            const Headers& headers = {}) {
+    return Call(method, path, body, "application/json", headers);
   }
   http::ClientResponse PostSms(const std::string& body) {
     return Send("POST", "/api/v2/messages/sms", body, {{"access-token", token_}});
@@ -91,11 +48,7 @@ class GatewaySendTest : public ::testing::TestWithParam<std::string> {
     return items[0]["id"].get<std::int64_t>();
   }
 
-  std::map<std::string, std::string> env_;
-  std::string dir_, token_, other_token_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<OspreyProcess> proc_;
-  std::unique_ptr<http::HttpClient> client_ = http::MakeCurlHttpClient();
+  std::string token_, other_token_;
 };
 
 const std::string kHello = R"({"to":["+48123456789"],"text":"Hello"})";

@@ -1,0 +1,35 @@
+#include "osprey/sql/run.hpp"
+
+#include <string>
+
+namespace osprey::sql {
+namespace {
+
+template <typename F>
+Status Guarded(std::string_view what, F&& f) {
+  try {
+    return f();
+  } catch (const soci::soci_error& e) {
+    return Error(ErrorCode::kInternal, std::string(what) + ": " + e.get_error_message());
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInternal, std::string(what) + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Status RunTransaction(Database& db, std::string_view what, const std::function<void(soci::session&)>& work,
+                      Isolation isolation) {
+  return Guarded(what, [&] { return db.WithTransaction(work, isolation); });
+}
+
+Status RunRead(Database& db, std::string_view what, const std::function<void(soci::session&)>& work) {
+  return Guarded(what, [&]() -> Status {
+    auto session = db.Acquire();
+    if (!session.ok()) return session.error();
+    work(session->get());
+    return OkStatus();
+  });
+}
+
+}  // namespace osprey::sql
