@@ -1,8 +1,9 @@
 // Closed-loop load test of POST /api/v2/messages/sms (issue 3 acceptance): an in-process HttpServer with the
-// real GatewayService on a fresh SQLite file, and N client threads, each holding one keep-alive connection
-// and sending the exact request privacyIDEA 3.11.5 sends, one after another. A reply counts as accepted when
-// it is a 200 whose body says "queued"; the message was committed before the reply (SendService waits for
-// the store). Every configuration runs --runs times on a fresh database; the median run is reported.
+// real GatewayService on a fresh SQLite file, and N keep-alive connections (one epoll thread drives them
+// all), each sending the exact request privacyIDEA 3.11.5 sends, one after another. A reply counts as
+// accepted when it is a 200 whose body says "queued"; the message was committed before the reply (SendService
+// waits for the store). Every configuration runs --runs times on a fresh database; the median run is
+// reported.
 //
 // A plain main, not Google Benchmark: this is a closed-loop load test with many concurrent clients and a
 // latency distribution per run, where Google Benchmark's model (time one function per iteration, threads
@@ -10,16 +11,20 @@
 //
 //   gateway_send_bench [--clients 32] [--seconds 5] [--warmup 1] [--runs 3] [--sync NORMAL,FULL]
 //                      [--group-commit on,off] [--workers 0] [--io 0] [--pool 8] [--max-batch 256]
-//                      [--dir /tmp] [--access-log]
+//                      [--dir /tmp] [--access-log] [--auth-cache-ms 1000]
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +34,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -61,6 +67,9 @@ struct Config {
   std::size_t workers = 0, io = 0, pool = 8, max_batch = 256;
   std::string dir = std::filesystem::temp_directory_path().string();
   bool access_log = false;
+  long auth_cache_ms = 1000;
+  long commit_delay_us = 200;  // GroupCommitOptions::delay, as gateway.group_commit_delay_us  // as
+                               // gateway.auth_cache_ms; 0 = read the token's user on every request
 };
 
 struct RunResult {
@@ -68,7 +77,15 @@ struct RunResult {
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::uint64_t accepted = 0, failed = 0, stored = 0;
   double requests_per_commit = 0;
+  double cpu_us_per_msg = 0;  // process CPU time (server and clients) per accepted message
+  double commit_ms = 0;       // mean wall time of one group commit transaction
 };
+
+double ProcessCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 [[noreturn]] void Die(const std::string& what) {
   std::cerr << "gateway_send_bench: " << what << "\n";
@@ -81,32 +98,57 @@ T OrDie(Result<T> r, const char* what) {
   return std::move(*r);
 }
 
-// One client: a keep-alive connection that sends `request` until `stop`, recording the latency of every
-// request that started after `measure_from`.
-class Client {
+// The load generator: `connections` keep-alive connections, each closed-loop (the next request goes out when
+// the previous reply is in), driven by ONE thread with epoll, as wrk does. Thirty-two blocking client threads
+// would cost this 2-core machine a context switch per request on the client side alone, CPU the server
+// then lacks; the server sees the same thing either way: 32 connections, each with one request in flight.
+// Records the latency of every request that started after `measure_from`.
+class LoadGenerator {
  public:
-  Client(std::uint16_t port, std::string request) : request_(std::move(request)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Die("connect");
-    int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  LoadGenerator(std::uint16_t port, int connections, std::string request) : request_(std::move(request)) {
+    epoll_ = ::epoll_create1(0);
+    if (epoll_ < 0) Die("epoll_create1");
+    conns_.resize(static_cast<std::size_t>(connections));
+    for (std::size_t i = 0; i < conns_.size(); ++i) {
+      Conn& c = conns_[i];
+      c.fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(port);
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (c.fd < 0 || ::connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Die("connect");
+      int one = 1;
+      ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = i;
+      if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev) != 0) Die("epoll_ctl");
+    }
   }
-  ~Client() { ::close(fd_); }
+  ~LoadGenerator() {
+    for (Conn& c : conns_) ::close(c.fd);
+    ::close(epoll_);
+  }
 
   void Run(const std::atomic<bool>& stop, Steady::time_point measure_from) {
+    for (Conn& c : conns_) Send(c);
+    std::vector<epoll_event> events(conns_.size());
     while (!stop.load(std::memory_order_relaxed)) {
-      const auto start = Steady::now();
-      const bool ok = Exchange();
-      const auto end = Steady::now();
-      if (start < measure_from || stop.load(std::memory_order_relaxed)) continue;
-      if (ok) {
-        latencies_us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
-      } else {
-        ++failed;
+      const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
+      if (n < 0 && errno != EINTR) Die("epoll_wait");
+      for (int i = 0; i < n; ++i) {
+        Conn& c = conns_[events[static_cast<std::size_t>(i)].data.u64];
+        if (!Receive(c)) continue;
+        const auto end = Steady::now();
+        if (c.start >= measure_from && !stop.load(std::memory_order_relaxed)) {
+          if (c.ok) {
+            latencies_us.push_back(std::chrono::duration<double, std::micro>(end - c.start).count());
+          } else {
+            ++failed;
+          }
+        }
+        Send(c);
       }
     }
   }
@@ -115,35 +157,59 @@ class Client {
   std::uint64_t failed = 0;
 
  private:
-  // Sends the request and reads one response; true for a 200 that queued the message.
-  bool Exchange() {
+  struct Conn {
+    int fd = -1;
+    std::string buffer;
+    Steady::time_point start;
+    bool ok = false;
+  };
+
+  // Sends the whole request (a few hundred bytes: the socket buffer takes it at once, or we wait briefly).
+  void Send(Conn& c) {
+    c.start = Steady::now();
     for (std::size_t sent = 0; sent < request_.size();) {
-      ssize_t n = ::send(fd_, request_.data() + sent, request_.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) Die("send");
-      sent += static_cast<std::size_t>(n);
+      const ssize_t n = ::send(c.fd, request_.data() + sent, request_.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        std::this_thread::yield();
+      } else {
+        Die("send");
+      }
     }
-    std::size_t header_end;
-    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) Fill();
-    const std::string head = buffer_.substr(0, header_end);
-    std::size_t length = 0;
-    for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
-      if (auto at = head.find(name); at != std::string::npos) length = std::stoul(head.substr(at + 17));
-    }
-    while (buffer_.size() < header_end + 4 + length) Fill();
-    const std::string body = buffer_.substr(header_end + 4, length);
-    buffer_.erase(0, header_end + 4 + length);
-    return head.rfind("HTTP/1.1 200", 0) == 0 && body.find("\"queued\"") != std::string::npos;
-  }
-  void Fill() {
-    char chunk[4096];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) Die("connection closed by the server");
-    buffer_.append(chunk, static_cast<std::size_t>(n));
   }
 
-  int fd_ = -1;
+  // Reads what arrived; true once one whole response is in (c.ok: a 200 that queued the message).
+  bool Receive(Conn& c) {
+    char chunk[4096];
+    while (true) {
+      const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, 0);
+      if (n > 0) {
+        c.buffer.append(chunk, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0) Die("connection closed by the server");
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      if (errno != EINTR) Die("recv");
+    }
+    const std::size_t header_end = c.buffer.find("\r\n\r\n");
+    if (header_end == std::string::npos) return false;
+    const std::string_view head(c.buffer.data(), header_end);
+    std::size_t length = 0;
+    for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
+      if (auto at = head.find(name); at != std::string::npos)
+        length = std::strtoul(c.buffer.c_str() + at + 17, nullptr, 10);
+    }
+    if (c.buffer.size() < header_end + 4 + length) return false;
+    const std::string_view body(c.buffer.data() + header_end + 4, length);
+    c.ok = head.starts_with("HTTP/1.1 200") && body.find("\"queued\"") != std::string_view::npos;
+    c.buffer.erase(0, header_end + 4 + length);
+    return true;
+  }
+
+  int epoll_ = -1;
   std::string request_;
-  std::string buffer_;
+  std::vector<Conn> conns_;
 };
 
 // The request from issue 3's acceptance list, byte for byte, with our token.
@@ -183,9 +249,11 @@ RunResult RunOnce(const Config& c, const std::string& sync, bool group_commit) {
       OrDie(accounts.GenerateToken("privacyidea", smsgw::accounts::TokenKind::kApiV2), "token");
   OrDie(accounts.Permit("privacyidea", {"messages.send_sms"}, {}), "permit");
 
-  smsgw::accounts::Authenticator authenticator(*db, hasher);
+  smsgw::accounts::Authenticator authenticator(
+      *db, hasher, {}, smsgw::accounts::AuthCacheOptions{std::chrono::milliseconds(c.auth_cache_ms), &clock});
   smsgw::queue::Store store(*db);
-  smsgw::queue::GroupCommit sink(store, {group_commit, c.max_batch});
+  smsgw::queue::GroupCommit sink(store,
+                                 {group_commit, c.max_batch, std::chrono::microseconds(c.commit_delay_us)});
   smsgw::send::SendService sender(sink, clock);
   smsgw::modem::Fleet fleet({});
   smsgw::api::GatewayDeps deps;
@@ -206,35 +274,37 @@ RunResult RunOnce(const Config& c, const std::string& sync, bool group_commit) {
   if (Status s = server.Start(); !s.ok()) Die("server: " + s.error().ToString());
 
   const std::string request = PrivacyIdeaRequest(std::string(token.view()));
-  std::vector<std::unique_ptr<Client>> clients;
-  for (int i = 0; i < c.clients; ++i)
-    clients.push_back(std::make_unique<Client>(server.BoundPort(0), request));
+  auto load = std::make_unique<LoadGenerator>(server.BoundPort(0), c.clients, request);
   std::atomic<bool> stop{false};
   const auto measure_from =
       Steady::now() + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(c.warmup));
-  std::vector<std::thread> threads;
-  for (auto& client : clients) threads.emplace_back([&, cl = client.get()] { cl->Run(stop, measure_from); });
+  std::thread load_thread([&] { load->Run(stop, measure_from); });
   std::this_thread::sleep_until(measure_from);
   const auto at_start = sink.stats();
+  const double cpu_start = ProcessCpuSeconds();
   std::this_thread::sleep_for(std::chrono::duration<double>(c.seconds));
+  const double cpu_end = ProcessCpuSeconds();
   const auto at_end = sink.stats();
   stop = true;
-  for (auto& t : threads) t.join();
+  load_thread.join();
 
   RunResult r;
-  std::vector<double> all;
-  for (const auto& client : clients) {
-    all.insert(all.end(), client->latencies_us.begin(), client->latencies_us.end());
-    r.failed += client->failed;
-  }
-  clients.clear();
+  std::vector<double> all = std::move(load->latencies_us);
+  r.failed = load->failed;
+  load.reset();
   server.Stop();
   r.accepted = all.size();
   r.accepted_per_s = static_cast<double>(all.size()) / c.seconds;
+  r.cpu_us_per_msg = all.empty() ? 0 : (cpu_end - cpu_start) * 1e6 / static_cast<double>(all.size());
   r.p50_ms = Percentile(all, 0.50) / 1000;
   r.p99_ms = Percentile(all, 0.99) / 1000;
   r.max_ms = all.empty() ? 0 : *std::max_element(all.begin(), all.end()) / 1000;
   const auto commits = at_end.commits - at_start.commits;
+  r.commit_ms =
+      commits == 0
+          ? 0
+          : std::chrono::duration<double, std::milli>(at_end.committing - at_start.committing).count() /
+                static_cast<double>(commits);
   r.requests_per_commit =
       commits == 0 ? 0
                    : static_cast<double>(at_end.requests - at_start.requests) / static_cast<double>(commits);
@@ -284,6 +354,10 @@ Config ParseArgs(int argc, char** argv) {
       c.max_batch = std::stoul(next());
     else if (a == "--dir")
       c.dir = next();
+    else if (a == "--commit-delay-us")
+      c.commit_delay_us = std::stol(next());
+    else if (a == "--auth-cache-ms")
+      c.auth_cache_ms = std::stol(next());
     else if (a == "--access-log")
       c.access_log = true;
     else
@@ -301,8 +375,8 @@ int main(int argc, char** argv) {
       "POST /api/v2/messages/sms, 1 recipient, %d keep-alive clients, %.1f s (+%.1f s warm-up) per run, "
       "median of %d runs; workers=%zu io=%zu pool=%zu (0 = server default), hardware threads=%u\n",
       c.clients, c.seconds, c.warmup, c.runs, c.workers, c.io, c.pool, std::thread::hardware_concurrency());
-  std::printf("%-8s %-6s | %10s %8s %8s %8s %9s %7s | runs (msg/s)\n", "sync", "group", "msg/s", "p50 ms",
-              "p99 ms", "max ms", "req/commit", "errors");
+  std::printf("%-8s %-6s | %10s %8s %8s %8s %9s %9s %7s %7s | runs (msg/s)\n", "sync", "group", "msg/s",
+              "p50 ms", "p99 ms", "max ms", "req/commit", "commit ms", "cpu us", "errors");
   for (const std::string& sync : c.syncs) {
     for (bool gc : c.group_commits) {
       std::vector<RunResult> runs;
@@ -313,9 +387,9 @@ int main(int argc, char** argv) {
       const RunResult& m = sorted[sorted.size() / 2];
       std::string each;
       for (const auto& r : runs) each += std::to_string(static_cast<long>(r.accepted_per_s)) + " ";
-      std::printf("%-8s %-6s | %10.0f %8.2f %8.2f %8.2f %9.1f %7llu | %s\n", sync.c_str(), gc ? "on" : "off",
-                  m.accepted_per_s, m.p50_ms, m.p99_ms, m.max_ms, m.requests_per_commit,
-                  static_cast<unsigned long long>(m.failed), each.c_str());
+      std::printf("%-8s %-6s | %10.0f %8.2f %8.2f %8.2f %9.1f %9.2f %7.0f %7llu | %s\n", sync.c_str(),
+                  gc ? "on" : "off", m.accepted_per_s, m.p50_ms, m.p99_ms, m.max_ms, m.requests_per_commit,
+                  m.commit_ms, m.cpu_us_per_msg, static_cast<unsigned long long>(m.failed), each.c_str());
       std::fflush(stdout);
     }
   }

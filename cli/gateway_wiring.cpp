@@ -100,12 +100,12 @@ std::string DispatcherId() {
 struct GatewayRuntime::Parts {
   Parts(const Settings& s, sql::Database& db, const crypto::KeyedHasher& hasher, const Clock& clock,
         std::function<bool()> healthy, std::vector<std::unique_ptr<gw::modem::ModemDriver>> drivers)
-      : authenticator(db, hasher),
+      : authenticator(db, hasher, {}, gw::accounts::AuthCacheOptions{s.gateway_options.auth_cache, &clock}),
         phonebook(db),
         store(db, StoreOptionsFrom(s.gateway_options)),
         fleet(std::move(drivers)),
         events(store),
-        group(store, {s.gateway_options.group_commit, 256}),
+        group(store, {s.gateway_options.group_commit, 256, s.gateway_options.group_commit_delay}),
         waking(group),
         sender(waking, clock, SendOptionsFrom(s.gateway_options)),
         limiter({s.gateway_options.rate_limit, static_cast<double>(s.gateway_options.rate_limit_burst)},

@@ -45,7 +45,7 @@ config::Schema BuildSchema() {
       .Add({"log.access_log", Type::kBool, "true", "One line per HTTP request (never with query or body)"})
       .Add({"http.io_threads", Type::kInt, "0", "Threads doing network I/O; 0 = number of cores"})
       .Add({"http.worker_threads", Type::kInt, "0",
-            "Threads running request handlers; 0 = 4 x number of cores"})
+            "Threads running request handlers; 0 = 4 x number of cores, at least 32"})
       .Add({"http.body_limit", Type::kInt, "1048576", "Largest request body in bytes; larger gets 413"})
       .Add({"http.header_timeout_ms", Type::kInt, "10000", "Time a client has to send the request headers"})
       .Add({"http.body_timeout_ms", Type::kInt, "30000", "Time a client has to send the request body"})
@@ -88,7 +88,13 @@ config::Schema BuildSchema() {
             "API requests per second per gateway user (APIv2 and APIv1); 0 = unlimited; over it: 429"})
       .Add({"gateway.rate_limit_burst", Type::kInt, "20", "Requests a gateway user may make at once"})
       .Add({"gateway.group_commit", Type::kBool, "true",
-            "Commit concurrent send requests in one transaction (each still waits for its commit)"});
+            "Commit concurrent send requests in one transaction (each still waits for its commit)"})
+      .Add(
+          {"gateway.group_commit_delay_us", Type::kInt, "200",
+           "Under load, how long a group commit waits for more requests to join it (microseconds); 0 = none"})
+      .Add({"gateway.auth_cache_ms", Type::kInt, "1000",
+            "How long an API token's user and permissions are reused before they are read again; a revoke "
+            "or permission change acts within this time; 0 = read on every request"});
   return s;
 }
 
@@ -157,6 +163,12 @@ Result<GatewaySettings> ReadGateway(const config::Config& cfg) {
   if (burst < 1) return bad("gateway.rate_limit_burst", "must be at least 1");
   g.rate_limit_burst = static_cast<int>(burst);
   g.group_commit = cfg.GetBool("gateway.group_commit");
+  const std::int64_t delay = cfg.GetInt("gateway.group_commit_delay_us");
+  if (delay < 0 || delay > 100000) return bad("gateway.group_commit_delay_us", "must be 0..100000");
+  g.group_commit_delay = std::chrono::microseconds(delay);
+  const std::int64_t auth_cache = cfg.GetInt("gateway.auth_cache_ms");
+  if (auth_cache < 0 || auth_cache > 60000) return bad("gateway.auth_cache_ms", "must be 0..60000");
+  g.auth_cache = std::chrono::milliseconds(auth_cache);
   return g;
 }
 

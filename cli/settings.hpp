@@ -34,6 +34,8 @@ struct GatewaySettings {
   std::vector<std::chrono::seconds> retry_backoff;
   bool resend_ambiguous = true;
   std::chrono::milliseconds lease{60000};
+  std::chrono::milliseconds auth_cache{1000};
+  std::chrono::microseconds group_commit_delay{200};
   double rate_limit = 0;  // requests per second per user; 0 = unlimited
   int rate_limit_burst = 20;
   bool group_commit = true;

@@ -48,8 +48,8 @@ bool ApiEnabled(const UserRow& row, TokenKind kind) {
 }  // namespace
 
 Authenticator::Authenticator(sql::Database& db, const crypto::KeyedHasher& hasher,
-                             const crypto::PasswordOptions& password_options)
-    : db_(db), tokens_(hasher), dummy_hash_(DummyHash(password_options)) {}
+                             const crypto::PasswordOptions& password_options, AuthCacheOptions cache)
+    : db_(db), tokens_(hasher), dummy_hash_(DummyHash(password_options)), cache_options_(cache) {}
 
 Result<Principal> Authenticator::AuthenticateApiV2(std::string_view token) const {
   return AuthenticateToken(token, TokenKind::kApiV2);
@@ -63,6 +63,19 @@ Result<Principal> Authenticator::AuthenticateToken(std::string_view token, Token
   const Error rejected(ErrorCode::kUnauthenticated, "invalid " + std::string(TokenKindName(kind)) + " token");
   if (token.empty() || token.size() > kMaxTokenSize) return rejected;
   const std::vector<std::string> hashes = tokens_.LookupHashes(token, kind);
+  const bool caching = cache_options_.ttl.count() > 0 && cache_options_.clock != nullptr && !hashes.empty();
+  std::string key;
+  if (caching) {
+    key.append(TokenKindName(kind)).append(":").append(hashes.front());
+    if (std::optional<Principal> hit = FromCache(key)) return std::move(*hit);
+  }
+  Result<Principal> found = LookupToken(hashes, kind);
+  if (caching && found.ok()) ToCache(key, *found);
+  return found;
+}
+
+Result<Principal> Authenticator::LookupToken(const std::vector<std::string>& hashes, TokenKind kind) const {
+  const Error rejected(ErrorCode::kUnauthenticated, "invalid " + std::string(TokenKindName(kind)) + " token");
   const std::string kind_name(TokenKindName(kind));
   std::optional<Principal> principal;
   const Status status = internal::RunRead(db_, [&](soci::session& s) -> Status {
@@ -75,6 +88,31 @@ Result<Principal> Authenticator::AuthenticateToken(std::string_view token, Token
   });
   if (!status.ok()) return status.error();
   return std::move(*principal);
+}
+
+// An entry is fresh while 0 <= now - stored < ttl: a wall clock set back makes it stale, not immortal.
+std::optional<Principal> Authenticator::FromCache(const std::string& key) const {
+  const Clock::TimePoint now = cache_options_.clock->Now();
+  std::lock_guard lock(cache_mu_);
+  const auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  if (now < it->second.stored || now - it->second.stored >= cache_options_.ttl) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.principal;
+}
+
+void Authenticator::ToCache(const std::string& key, const Principal& principal) const {
+  const Clock::TimePoint now = cache_options_.clock->Now();
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= cache_options_.capacity && cache_.find(key) == cache_.end()) {
+    std::erase_if(cache_, [&](const auto& entry) {
+      return now < entry.second.stored || now - entry.second.stored >= cache_options_.ttl;
+    });
+    if (cache_.size() >= cache_options_.capacity) cache_.clear();
+  }
+  cache_.insert_or_assign(key, Cached{principal, now});
 }
 
 Result<Principal> Authenticator::AuthenticateApiV1Password(std::string_view login,

@@ -8,16 +8,26 @@
 // kInternal, never kUnauthenticated. Messages never contain the token or password.
 //
 // A token is found through the unique index on its keyed hash: one indexed probe per key in the ring (see
-// token_hasher.hpp), no scan. Nothing is cached, so a revoke, a removed user or a disabled API takes effect
-// on the next request.
+// token_hasher.hpp), no scan. With `AuthCacheOptions::ttl` > 0, the Principal found for a token is kept in
+// memory (keyed by the token's keyed hash, never the token) and reused for up to `ttl`: then a revoke, a
+// removed user, a disabled API or a changed permission takes effect within `ttl` instead of on the next
+// request (docs/compatibility.md; the gateway's default is 1 s). A failed lookup is never cached. With ttl 0
+// (the default here) nothing is cached. APIv1 login+password is never cached.
 //
 // Ownership: refers to `db`, which must outlive it; copies the keys of `hasher`.
 // Thread rule: any number of threads may call the const members concurrently.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
+#include "osprey/core/clock.hpp"
 #include "osprey/core/keyed_hash.hpp"
 #include "osprey/core/password.hpp"
 #include "osprey/core/result.hpp"
@@ -28,12 +38,18 @@
 
 namespace osprey::smsgw::accounts {
 
+struct AuthCacheOptions {
+  std::chrono::milliseconds ttl{0};  // 0: no cache
+  const Clock* clock = nullptr;      // required when ttl > 0; must outlive the Authenticator
+  std::size_t capacity = 4096;       // tokens kept at most; beyond it, expired entries go, then all
+};
+
 class Authenticator {
  public:
   // `password_options` should be the cost AccountStore hashes passwords with: a login for an unknown user
   // verifies against a dummy hash of that cost, so that it takes as long as one for a known user.
   Authenticator(sql::Database& db, const crypto::KeyedHasher& hasher,
-                const crypto::PasswordOptions& password_options = {});
+                const crypto::PasswordOptions& password_options = {}, AuthCacheOptions cache = {});
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
 
@@ -48,11 +64,21 @@ class Authenticator {
   Result<Principal> AuthenticateApiV1Password(std::string_view login, const Secret& password) const;
 
  private:
+  struct Cached {
+    Principal principal;
+    Clock::TimePoint stored;
+  };
   Result<Principal> AuthenticateToken(std::string_view token, TokenKind kind) const;
+  Result<Principal> LookupToken(const std::vector<std::string>& hashes, TokenKind kind) const;
+  std::optional<Principal> FromCache(const std::string& key) const;
+  void ToCache(const std::string& key, const Principal& principal) const;
 
   sql::Database& db_;
   const TokenHasher tokens_;
   std::string dummy_hash_;  // argon2id of a random password; empty if it could not be made
+  const AuthCacheOptions cache_options_;
+  mutable std::mutex cache_mu_;
+  mutable std::unordered_map<std::string, Cached> cache_;  // GUARDED_BY(cache_mu_); key: kind + keyed hash
 };
 
 }  // namespace osprey::smsgw::accounts

@@ -201,5 +201,76 @@ TEST_P(AuthenticatorTest, ConcurrentGenerationLeavesExactlyOneActiveToken) {
   EXPECT_EQ(authenticating, 1);
 }
 
+class CachingAuthenticatorTest : public AccountsTest {
+ protected:
+  Authenticator Caching(std::size_t capacity = 4096) const {
+    return Authenticator(*db_, hasher_, crypto::PasswordOptions::Minimum(),
+                         AuthCacheOptions{std::chrono::milliseconds(1000), &clock_, capacity});
+  }
+};
+OSPREY_INSTANTIATE_FOR_ENGINES(CachingAuthenticatorTest);
+
+TEST_P(CachingAuthenticatorTest, ARevokeActsOnceTheTtlHasPassed) {
+  AddOrDie("svc");
+  ASSERT_TRUE(store_->Permit("svc", {"messages.send_sms"}, {}).ok());
+  const std::string token = TokenOrDie("svc", TokenKind::kApiV2);
+  const Authenticator auth = Caching();
+  ASSERT_TRUE(auth.AuthenticateApiV2(token).ok());
+  ASSERT_TRUE(store_->RevokeToken("svc", TokenKind::kApiV2).ok());
+  clock_.Advance(std::chrono::milliseconds(999));
+  EXPECT_TRUE(auth.AuthenticateApiV2(token).ok());     // still cached
+  EXPECT_FALSE(auth_->AuthenticateApiV2(token).ok());  // an uncached authenticator sees the revoke at once
+  clock_.Advance(std::chrono::milliseconds(1));
+  auto revoked = auth.AuthenticateApiV2(token);
+  ASSERT_FALSE(revoked.ok());
+  EXPECT_EQ(revoked.error().code(), ErrorCode::kUnauthenticated);
+}
+
+TEST_P(CachingAuthenticatorTest, PermissionChangesActAfterTheTtlAndKindsAreCachedApart) {
+  AddOrDie("svc", UserFlags{true, true, false, false});
+  const std::string v2 = TokenOrDie("svc", TokenKind::kApiV2);
+  const std::string v1 = TokenOrDie("svc", TokenKind::kApiV1);
+  const Authenticator auth = Caching();
+  EXPECT_FALSE(auth.AuthenticateApiV2(v2)->Has(Permission::kModemRead));
+  EXPECT_TRUE(auth.AuthenticateApiV1Token(v1).ok());
+  EXPECT_FALSE(auth.AuthenticateApiV1Token(v2).ok());  // the v2 entry does not answer for APIv1
+  ASSERT_TRUE(store_->Permit("svc", {"modem.read"}, {}).ok());
+  EXPECT_FALSE(auth.AuthenticateApiV2(v2)->Has(Permission::kModemRead));
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_TRUE(auth.AuthenticateApiV2(v2)->Has(Permission::kModemRead));
+}
+
+TEST_P(CachingAuthenticatorTest, FailuresAreNotCachedAndAClockSetBackReReads) {
+  AddOrDie("off", UserFlags{false, false, false, false});
+  const std::string token = TokenOrDie("off", TokenKind::kApiV2);
+  const Authenticator auth = Caching();
+  EXPECT_FALSE(auth.AuthenticateApiV2(token).ok());
+  UserChanges enable;
+  enable.apiv2_enabled = true;
+  ASSERT_TRUE(store_->SetUser("off", enable).ok());
+  ASSERT_TRUE(auth.AuthenticateApiV2(token).ok());  // the failure above was not remembered
+
+  ASSERT_TRUE(store_->RevokeToken("off", TokenKind::kApiV2).ok());
+  clock_.Advance(-std::chrono::seconds(10));  // wall clock set back: the entry is stale, not immortal
+  EXPECT_FALSE(auth.AuthenticateApiV2(token).ok());
+}
+
+TEST_P(CachingAuthenticatorTest, AFullCacheStillAnswersEveryTokenCorrectly) {
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = "u" + std::to_string(i);
+    AddOrDie(name);
+    tokens.push_back(TokenOrDie(name, TokenKind::kApiV2));
+  }
+  const Authenticator auth = Caching(2);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      auto principal = auth.AuthenticateApiV2(tokens[static_cast<std::size_t>(i)]);
+      ASSERT_TRUE(principal.ok());
+      EXPECT_EQ(principal->username, "u" + std::to_string(i));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace osprey::smsgw::accounts

@@ -1,6 +1,7 @@
 #include "smsgw/queue/group_commit.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 
 namespace osprey::smsgw::queue {
 
@@ -8,10 +9,22 @@ struct GroupCommit::Request {
   std::span<const NewMessage> messages;
   Clock::TimePoint now;
   Result<std::vector<std::int64_t>> result = Error(ErrorCode::kInternal, "not committed");
-  bool done = false;  // GUARDED_BY(mu_)
+  bool done = false;             // GUARDED_BY(mu_)
+  std::condition_variable wake;  // with mu_: done, or first in line to lead
 };
 
-GroupCommit::GroupCommit(Store& store, GroupCommitOptions options) : store_(store), options_(options) {}
+GroupCommit::GroupCommit(Store& store, GroupCommitOptions options) : store_(store), options_(options) {
+  if (options_.enabled) committer_ = std::thread([this] { Run(); });
+}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_.notify_one();
+  if (committer_.joinable()) committer_.join();
+}
 
 Result<std::vector<std::int64_t>> GroupCommit::Enqueue(std::span<const NewMessage> messages,
                                                        Clock::TimePoint now) {
@@ -23,28 +36,46 @@ Result<std::vector<std::int64_t>> GroupCommit::Enqueue(std::span<const NewMessag
     ++stats_.requests;
     return ids;
   }
-  Request self{messages, now};
+  Request self;
+  self.messages = messages;
+  self.now = now;
   std::unique_lock lock(mu_);
   waiting_.push_back(&self);
-  while (!self.done) {
-    if (committing_) {
-      done_cv_.wait(lock);
-      continue;
+  if (committer_idle_) work_.notify_one();
+  self.wake.wait(lock, [&] { return self.done; });
+  return std::move(self.result);
+}
+
+void GroupCommit::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    committer_idle_ = true;
+    work_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+    committer_idle_ = false;
+    if (waiting_.empty()) return;  // stopping, and nobody is waiting
+    if (options_.delay.count() > 0 && last_batch_ > 1 && last_commit_ < 4 * options_.delay &&
+        waiting_.size() < options_.max_batch && !stopping_) {
+      // Arrivals do not wake us (committer_idle_ is false): they only queue up and join this batch.
+      work_.wait_for(lock, options_.delay, [&] { return stopping_; });
     }
-    // Lead: the batch may not contain our own request when more than max_batch messages queued before it;
-    // then we lead again (or follow) until it is done.
-    committing_ = true;
     std::vector<Request*> batch = TakeBatch();
+    last_batch_ = batch.size();
     lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
     CommitBatch(batch);
+    const auto took = std::chrono::steady_clock::now() - started;
     lock.lock();
-    for (Request* r : batch) r->done = true;
+    last_commit_ = took;
+    stats_.committing += std::chrono::duration_cast<std::chrono::nanoseconds>(took);
     ++stats_.commits;
     stats_.requests += batch.size();
-    committing_ = false;
-    done_cv_.notify_all();
+    // Each caller sleeps on its own condition variable, so a commit wakes exactly the callers it served.
+    // Notified under the lock: once `done` is seen, the caller may return and destroy its Request.
+    for (Request* r : batch) {
+      r->done = true;
+      r->wake.notify_one();
+    }
   }
-  return std::move(self.result);
 }
 
 std::vector<GroupCommit::Request*> GroupCommit::TakeBatch() {

@@ -18,6 +18,8 @@ using namespace std::chrono_literals;
 using testing::kStart;
 using testing::Msg;
 
+const Result<std::vector<std::int64_t>> kNotRun = Error(ErrorCode::kInternal, "not run");
+
 class GroupCommitTest : public testing::QueueTest {
  protected:
   // Holds the database's write lock on the queue tables from a session of its own until Release, so that a
@@ -45,6 +47,24 @@ class GroupCommitTest : public testing::QueueTest {
     return std::thread([&gc, &out, messages = std::move(messages)] { out = gc.Enqueue(messages, kStart); });
   }
 
+  // One caller leads and blocks in its transaction behind a write lock while `followers` more queue up behind
+  // it; then the lock goes. Returns every caller's result, the leader's ("+100") first, then "+20", "+21",
+  // ...
+  std::vector<Result<std::vector<std::int64_t>>> LeaderAndQueuedFollowers(GroupCommit& gc, int followers) {
+    std::vector<Result<std::vector<std::int64_t>>> results(static_cast<std::size_t>(followers) + 1, kNotRun);
+    WriteLock lock(*db_, engine());
+    std::vector<std::thread> threads;
+    threads.push_back(Start(gc, {Msg("+100")}, results[0]));
+    std::this_thread::sleep_for(200ms);  // the leader now waits for the lock inside its transaction
+    for (int i = 0; i < followers; ++i) {
+      threads.push_back(Start(gc, {Msg("+2" + std::to_string(i))}, results[static_cast<std::size_t>(i) + 1]));
+    }
+    std::this_thread::sleep_for(300ms);
+    lock.Release();
+    for (auto& t : threads) t.join();
+    return results;
+  }
+
   // The number stored for each outbox id.
   std::map<std::int64_t, std::string> Outbox() {
     std::map<std::int64_t, std::string> numbers;
@@ -56,8 +76,6 @@ class GroupCommitTest : public testing::QueueTest {
     return numbers;
   }
 };
-
-const Result<std::vector<std::int64_t>> kNotRun = Error(ErrorCode::kInternal, "not run");
 
 TEST_P(GroupCommitTest, ConcurrentCallersGetExactlyTheirOwnIds) {
   GroupCommit gc(*store_);
@@ -92,19 +110,8 @@ TEST_P(GroupCommitTest, ConcurrentCallersGetExactlyTheirOwnIds) {
 
 TEST_P(GroupCommitTest, CallersQueuedBehindACommitShareOneTransaction) {
   GroupCommit gc(*store_);
-  WriteLock lock(*db_, engine());
-  Result<std::vector<std::int64_t>> first = kNotRun;
-  std::thread leader = Start(gc, {Msg("+100")}, first);
-  std::this_thread::sleep_for(200ms);  // the leader now waits for the lock inside its transaction
-  std::vector<Result<std::vector<std::int64_t>>> results(6, kNotRun);
-  std::vector<std::thread> followers;
-  for (int i = 0; i < 6; ++i) followers.push_back(Start(gc, {Msg("+2" + std::to_string(i))}, results[i]));
-  std::this_thread::sleep_for(300ms);
-  lock.Release();
-  leader.join();
-  for (auto& t : followers) t.join();
-  ASSERT_TRUE(first.ok()) << first.error().ToString();
-  std::set<std::int64_t> ids{first->at(0)};
+  const auto results = LeaderAndQueuedFollowers(gc, 6);
+  std::set<std::int64_t> ids;
   for (const auto& r : results) {
     ASSERT_TRUE(r.ok()) << r.error().ToString();
     ASSERT_EQ(r->size(), 1u);
@@ -118,18 +125,7 @@ TEST_P(GroupCommitTest, CallersQueuedBehindACommitShareOneTransaction) {
 
 TEST_P(GroupCommitTest, BatchesAreBoundedByMaxBatchButABigRequestStillGoes) {
   GroupCommit gc(*store_, GroupCommitOptions{true, 2});
-  WriteLock lock(*db_, engine());
-  Result<std::vector<std::int64_t>> first = kNotRun;
-  std::thread leader = Start(gc, {Msg("+100")}, first);
-  std::this_thread::sleep_for(200ms);
-  std::vector<Result<std::vector<std::int64_t>>> results(5, kNotRun);
-  std::vector<std::thread> followers;
-  for (int i = 0; i < 5; ++i) followers.push_back(Start(gc, {Msg("+2" + std::to_string(i))}, results[i]));
-  std::this_thread::sleep_for(300ms);
-  lock.Release();
-  leader.join();
-  for (auto& t : followers) t.join();
-  for (const auto& r : results) EXPECT_TRUE(r.ok());
+  for (const auto& r : LeaderAndQueuedFollowers(gc, 5)) EXPECT_TRUE(r.ok());
   EXPECT_EQ(gc.stats().commits, 4u);  // 1, then 2 + 2 + 1
 
   auto big = gc.Enqueue(std::vector<NewMessage>{Msg("+31"), Msg("+32"), Msg("+33")}, kStart);
@@ -194,6 +190,33 @@ TEST_P(GroupCommitTest, DisabledCommitsEveryRequestOnItsOwn) {
   EXPECT_EQ(gc.stats().commits, 4u);
   EXPECT_EQ(Outbox().size(), 4u);
   EXPECT_TRUE(gc.Enqueue({}, kStart)->empty());
+}
+
+TEST_P(GroupCommitTest, UnderLoadALeaderWaitsTheDelayForLateCallers) {
+  GroupCommit gc(*store_, GroupCommitOptions{true, 256, std::chrono::microseconds(400ms)});
+  // Load: a leader blocked on the write lock, two callers queued behind it, who then commit together.
+  for (const auto& r : LeaderAndQueuedFollowers(gc, 2)) ASSERT_TRUE(r.ok());
+  ASSERT_EQ(gc.stats().commits, 2u);
+  // The previous batch carried two requests: the next leader waits 400 ms, and callers arriving 100 ms later
+  // join its transaction instead of starting their own.
+  Result<std::vector<std::int64_t>> lead = kNotRun;
+  std::thread leader = Start(gc, {Msg("+300")}, lead);
+  std::this_thread::sleep_for(100ms);
+  std::vector<Result<std::vector<std::int64_t>>> late(3, kNotRun);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 3; ++i) callers.push_back(Start(gc, {Msg("+4" + std::to_string(i))}, late[i]));
+  leader.join();
+  for (auto& t : callers) t.join();
+  ASSERT_TRUE(lead.ok()) << lead.error().ToString();
+  for (const auto& r : late) ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(gc.stats().commits, 3u);
+  EXPECT_EQ(gc.stats().requests, 7u);
+  // Without load (the previous batch was one request) nobody waits.
+  ASSERT_TRUE(gc.Enqueue(std::vector<NewMessage>{Msg("+50")}, kStart).ok());  // after a batch of 4: waits
+  const auto before = std::chrono::steady_clock::now();
+  ASSERT_TRUE(gc.Enqueue(std::vector<NewMessage>{Msg("+51")}, kStart).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 300ms);
+  EXPECT_EQ(Outbox().size(), 9u);
 }
 
 OSPREY_INSTANTIATE_FOR_ENGINES(GroupCommitTest);

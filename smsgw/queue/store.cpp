@@ -30,7 +30,9 @@ Status Validate(const NewMessage& m) {
 // batches (group commit) and otherwise sends one-time queries.
 class Inserter {
  public:
-  Inserter(soci::session& s, bool prepare) : s_(s) {
+  // `prepare`: compile the two INSERTs once and reuse them (for a batch, or when kept per connection with
+  // Database::SessionLocal); otherwise each runs as a one-off statement. `engine` for ResetStatement.
+  Inserter(soci::session& s, bool prepare, sql::Engine engine) : s_(s), engine_(engine) {
     if (!prepare) return;
     message_.emplace((s.prepare << kInsertMessage, soci::use(owner_), soci::use(number_), soci::use(norm_),
                       soci::use(text_), soci::use(coding_), soci::use(priority_), soci::use(now_ms_),
@@ -45,6 +47,7 @@ class Inserter {
     Bind(m, now);
     if (message_) {
       message_->execute(true);
+      sql::ResetStatement(*message_, engine_);  // RETURNING stopped at its row: release it
     } else {
       s_ << kInsertMessage, soci::use(owner_), soci::use(number_), soci::use(norm_), soci::use(text_),
           soci::use(coding_), soci::use(priority_), soci::use(now_ms_), soci::use(now_ms_),
@@ -57,6 +60,7 @@ class Inserter {
       part_text_ = m.parts[seq_ - 1];
       if (part_) {
         part_->execute(true);
+        sql::ResetStatement(*part_, engine_);
       } else {
         Exec(s_, kInsertPart, id_, seq_, part_text_);
       }
@@ -104,6 +108,7 @@ class Inserter {
   }
 
   soci::session& s_;
+  const sql::Engine engine_;
   // The bound values: the prepared statements refer to these members.
   long long owner_ = 0, now_ms_ = 0, due_ms_ = 0, expires_ = 0, id_ = 0;
   int after_ = 0, before_ = 0, modem_ = 0, flash_ = 0, report_ = 0, priority_ = 0, total_ = 0, vp_ = 0;
@@ -147,7 +152,14 @@ Result<std::vector<std::int64_t>> Store::Enqueue(std::span<const NewMessage> mes
   std::vector<std::int64_t> ids;
   Status st = internal::Transact(db_, "enqueue", [&](soci::session& s) {
     ids.clear();  // the transaction may run again
-    Inserter inserter(s, messages.size() >= (db_.engine() == sql::Engine::kSqlite ? 2u : 4u));
+    // SQLite: the two INSERTs are compiled once per pooled connection; PostgreSQL: once per batch.
+    static const char kInserterKey = 0;
+    const sql::Engine engine = db_.engine();
+    Inserter* kept = db_.SessionLocal<Inserter>(s, &kInserterKey, [&](soci::session& session) {
+      return std::make_unique<Inserter>(session, true, engine);
+    });
+    std::optional<Inserter> local;
+    Inserter& inserter = kept != nullptr ? *kept : local.emplace(s, messages.size() >= 4u, engine);
     for (const auto& m : messages) ids.push_back(inserter.Insert(m, now));
   });
   if (!st.ok()) return st.error();

@@ -36,6 +36,12 @@ constexpr auto kAbortWait = std::chrono::milliseconds(200);
 
 std::size_t HardwareThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
+}  // namespace
+
+std::size_t DefaultWorkerThreads() { return std::max<std::size_t>(32, 4 * HardwareThreads()); }
+
+namespace {
+
 Result<std::unique_ptr<net::ssl::context>> MakeTlsContext(const TlsOptions& tls) {
   auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
   context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -228,7 +234,7 @@ Status HttpServer::Start() {
     s.access_log = spdlog::get("access");
     if (!s.access_log) s.access_log = spdlog::default_logger();
   }
-  s.workers.emplace(s.options.worker_threads != 0 ? s.options.worker_threads : 4 * HardwareThreads());
+  s.workers.emplace(s.options.worker_threads != 0 ? s.options.worker_threads : DefaultWorkerThreads());
   if (Status status = s.OpenListeners(); !status.ok()) {
     s.Shutdown();
     s.state = State::kStopped;

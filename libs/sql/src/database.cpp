@@ -5,16 +5,20 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
 
+#include "checkpointer.hpp"
 #include "engine.hpp"
 #include "redact.hpp"
 
 namespace osprey::sql {
 
 struct Database::Pool {
+  // First, so that it is destroyed last: the sessions below call its WAL hook until they are closed.
+  std::unique_ptr<internal::Checkpointer> checkpointer;
   std::string url;           // as given: only for scrubbing passwords out of driver messages
   std::string conninfo;      // as handed to libpq, for the same reason
   std::string redacted_url;  // for messages
@@ -22,6 +26,8 @@ struct Database::Pool {
   std::mutex mu;
   std::condition_variable available;
   std::vector<std::unique_ptr<soci::session>> idle;  // GUARDED_BY(mu)
+  // Database::SessionLocal objects; declared after `idle` so that they go before the sessions they use.
+  std::map<std::pair<const soci::session*, const void*>, std::shared_ptr<void>> locals;  // GUARDED_BY(mu)
   // Bumped whenever a session is found disconnected: a server restart usually takes every connection with it,
   // so each session last verified before the bump is checked with a ping at its next lease.
   std::uint64_t failure_epoch = 0;                                   // GUARDED_BY(mu)
@@ -46,6 +52,9 @@ Status ValidateOptions(const DatabaseOptions& o) {
     return Error(ErrorCode::kInvalidArgument, "sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA");
   }
   if (o.pool_size == 0) return Error(ErrorCode::kInvalidArgument, "pool_size must be at least 1");
+  if (o.sqlite_checkpoint_pages < 0) {
+    return Error(ErrorCode::kInvalidArgument, "sqlite_checkpoint_pages must not be negative");
+  }
   if (o.max_retries < 0 || o.sqlite_busy_timeout.count() < 0 || o.acquire_timeout.count() < 0) {
     return Error(ErrorCode::kInvalidArgument, "max_retries and timeouts must not be negative");
   }
@@ -65,9 +74,19 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, const D
   const bool memory = parsed->engine == Engine::kSqlite && parsed->sqlite_path == ":memory:";
   pool->size = memory ? 1 : options.pool_size;
   pool->idle.reserve(pool->size);  // Release() must not allocate
+  try {
+    if (parsed->engine == Engine::kSqlite && !memory && options.sqlite_checkpoint_pages > 0) {
+      pool->checkpointer =
+          std::make_unique<internal::Checkpointer>(*parsed, options, options.sqlite_checkpoint_pages);
+    }
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kUnavailable,
+                 "cannot open database " + pool->redacted_url + ": " + pool->Describe(e));
+  }
   for (std::size_t i = 0; i < pool->size; ++i) {
     try {
       pool->idle.push_back(internal::OpenSession(*parsed, options));
+      if (pool->checkpointer) pool->checkpointer->Attach(*pool->idle.back());
     } catch (const std::exception& e) {
       return Error(ErrorCode::kUnavailable,
                    "cannot open database " + pool->redacted_url + ": " + pool->Describe(e));
@@ -82,6 +101,22 @@ Database::Database(Engine engine, std::unique_ptr<Pool> pool, DatabaseOptions op
 Database::~Database() {
   std::lock_guard lock(pool_->mu);
   assert(pool_->idle.size() == pool_->size && "a Session outlived its Database");
+  pool_->locals.clear();  // their statements are finalized while the connections are still open
+}
+
+void* Database::SessionLocalImpl(soci::session& s, const void* key,
+                                 const std::function<std::shared_ptr<void>(soci::session&)>& make) {
+  if (engine_ != Engine::kSqlite) return nullptr;
+  const auto id = std::make_pair(static_cast<const soci::session*>(&s), key);
+  {
+    std::lock_guard lock(pool_->mu);
+    if (auto it = pool_->locals.find(id); it != pool_->locals.end()) return it->second.get();
+  }
+  std::shared_ptr<void> made = make(s);  // outside the lock: it prepares statements
+  void* raw = made.get();
+  std::lock_guard lock(pool_->mu);
+  pool_->locals.emplace(id, std::move(made));  // only the lessee of `s` makes objects for it
+  return raw;
 }
 
 Result<Session> Database::Acquire() {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
+#include <thread>
 
 #include "osprey/core/encoding.hpp"
 #include "osprey/sql/migrations.hpp"
@@ -197,6 +199,48 @@ TEST(SqliteDatabaseTest, PathsWithBlanksOrEqualsSigns) {
     lease->get() << "CREATE TABLE t (x INTEGER)";
     EXPECT_TRUE(std::filesystem::exists(path)) << path;
   }
+}
+
+// Commits never checkpoint themselves below 8 × sqlite_checkpoint_pages: the background thread copies the WAL
+// into the database file. With SQLite's own automatic checkpoint (1000 pages) nothing of these few pages
+// would reach the file, so its growth shows that the background checkpoint ran.
+TEST(SqliteDatabaseTest, WalIsCheckpointedInTheBackground) {
+  TestDatabase target(Engine::kSqlite);
+  const std::string path = target.dir() + "/wal.db";
+  DatabaseOptions options;
+  options.sqlite_checkpoint_pages = 4;
+  auto db = Database::Open("sqlite://" + path, options);
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  {
+    auto lease = (*db)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    lease->get() << "CREATE TABLE t (x TEXT)";
+  }
+  const auto file_size = [&] { return std::filesystem::file_size(path); };
+  const auto before = file_size();
+  const std::string row(3000, 'x');
+  // Each commit adds a page or two to the WAL: 10 commits stay below 8 × 4 pages, where a committer would
+  // checkpoint itself.
+  for (int i = 0; i < 10; ++i) {
+    auto lease = (*db)->Acquire();
+    ASSERT_TRUE(lease.ok());
+    lease->get() << "INSERT INTO t (x) VALUES (:x)", soci::use(row);
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (file_size() <= before && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_GT(file_size(), before);
+  auto lease = (*db)->Acquire();
+  ASSERT_TRUE(lease.ok());
+  EXPECT_EQ(QueryOne<int>(lease->get(), "SELECT COUNT(*) FROM t"), 10);
+}
+
+TEST(SqliteDatabaseTest, NegativeCheckpointPagesAreRefused) {
+  DatabaseOptions options;
+  options.sqlite_checkpoint_pages = -1;
+  auto db = Database::Open("sqlite::memory:", options);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -72,9 +73,19 @@ void DecodeFunction(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
 
 }  // namespace
 
+// SQLite keeps memory statistics by default, behind one process-wide mutex taken on every allocation; with
+// many pooled connections busy at once that mutex was the most contended lock of the gateway's send path
+// (docs/performance.md). Osprey never reads those statistics. sqlite3_config must come before SQLite's
+// first use; later it answers SQLITE_MISUSE and changes nothing, which is harmless.
+void ConfigureSqliteLibraryOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 std::unique_ptr<soci::session> OpenSession(const DatabaseUrl& url, const DatabaseOptions& options) {
   auto s = std::make_unique<soci::session>();
   if (url.engine == Engine::kSqlite) {
+    ConfigureSqliteLibraryOnce();
     s->open(soci::sqlite3, SqliteConnectString(url.sqlite_path));
     ConfigureSqlite(*s, options);
   } else {
@@ -127,3 +138,15 @@ void RegisterHexFunctions(soci::session& s) {
 }
 
 }  // namespace osprey::sql::internal
+
+namespace osprey::sql {
+
+void ResetStatement(soci::statement& st, Engine engine) {
+  // static_cast: Debian's SOCI does not export the backends' typeinfo (see CMakeLists.txt), so no
+  // dynamic_cast; the caller names the engine.
+  if (engine == Engine::kSqlite) {
+    sqlite_api::sqlite3_reset(static_cast<soci::sqlite3_statement_backend*>(st.get_backend())->stmt_);
+  }
+}
+
+}  // namespace osprey::sql

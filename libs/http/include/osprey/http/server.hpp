@@ -61,9 +61,14 @@ struct ListenerOptions {
   std::optional<TlsOptions> tls;
 };
 
+// Handlers block (on database commits, on outbound HTTP), and every request in flight holds a worker, so the
+// pool bounds how many requests the gateway's group commit can gather into one transaction: max(32, 4 ×
+// hardware concurrency). An idle worker costs a sleeping thread.
+std::size_t DefaultWorkerThreads();
+
 struct ServerOptions {
   std::size_t io_threads = 0;      // 0 = hardware concurrency
-  std::size_t worker_threads = 0;  // handler pool; 0 = 4 × hardware concurrency
+  std::size_t worker_threads = 0;  // handler pool; 0 = DefaultWorkerThreads()
   std::size_t body_limit = 1024 * 1024;
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds header_timeout{

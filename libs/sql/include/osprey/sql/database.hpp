@@ -53,6 +53,10 @@ struct DatabaseOptions {
   // "FULL" survives power loss.
   std::string sqlite_synchronous = "NORMAL";
   std::chrono::milliseconds sqlite_busy_timeout{5000};
+  // SQLite file databases: WAL pages that start a checkpoint on a background thread (with a connection of its
+  // own) instead of inside the commit that crossed SQLite's default of 1000; see src/checkpointer.hpp.
+  // 0 = SQLite's own automatic checkpoint in the committing thread.
+  int sqlite_checkpoint_pages = 1000;
   // How long Acquire() waits for a free session before failing with kUnavailable.
   std::chrono::milliseconds acquire_timeout{10000};
   // Transaction retries on busy / serialization failure / deadlock / a connection lost before commit.
@@ -79,6 +83,10 @@ class Session {
   Database* db_;
   std::unique_ptr<soci::session> s_;
 };
+
+// Ends the current execution of a prepared statement that is kept for reuse (SQLite: sqlite3_reset, which
+// releases what a statement stopped before its last row holds; PostgreSQL: nothing to do).
+void ResetStatement(soci::statement& st, Engine engine);
 
 // Transaction isolation on PostgreSQL. SQLite write transactions are always serial (BEGIN IMMEDIATE).
 enum class Isolation {
@@ -123,7 +131,24 @@ class Database {
   // True if the exception is a transient conflict worth retrying.
   static bool IsRetryable(const soci::soci_error& e);
 
+  // An object that belongs to one pooled SQLite connection and is kept across leases: prepared statements
+  // and the variables they are bound to, so that a hot statement is compiled once per connection instead of
+  // on every use. `make` builds it on the first call for that connection; `key` tells kinds of object apart
+  // (use the address of a static). It lives until the Database closes. On PostgreSQL, where a reconnect
+  // would invalidate it, this returns nullptr and the caller prepares per use. A kept statement must be
+  // reset after each use (ResetStatement), or it would hold the connection's read snapshot open.
+  // REQUIRES: `s` is a session of this Database leased by the calling thread, which alone uses the object
+  // until it gives the lease back.
+  template <class T>
+  T* SessionLocal(soci::session& s, const void* key,
+                  const std::function<std::unique_ptr<T>(soci::session&)>& make) {
+    return static_cast<T*>(SessionLocalImpl(
+        s, key, [&](soci::session& session) -> std::shared_ptr<void> { return make(session); }));
+  }
+
  private:
+  void* SessionLocalImpl(soci::session& s, const void* key,
+                         const std::function<std::shared_ptr<void>(soci::session&)>& make);
   friend class Session;
   struct Pool;
   Database(Engine engine, std::unique_ptr<Pool> pool, DatabaseOptions options);
