@@ -10,7 +10,7 @@ struct GroupCommit::Request {
   Clock::TimePoint now;
   Result<std::vector<std::int64_t>> result = Error(ErrorCode::kInternal, "not committed");
   bool done = false;             // GUARDED_BY(mu_)
-  std::condition_variable wake;  // with mu_: done, or first in line to lead
+  std::condition_variable wake;  // with mu_: signalled when `done` is set
 };
 
 GroupCommit::GroupCommit(Store& store, GroupCommitOptions options) : store_(store), options_(options) {

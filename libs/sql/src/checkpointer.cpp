@@ -70,7 +70,6 @@ void Checkpointer::Run() {
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       spdlog::warn("sqlite: background WAL checkpoint failed: {}", sqlite3_errstr(rc));
     }
-    ++runs_;
     lock.lock();
     // At most 50 checkpoints a second: while a reader pins old frames the WAL cannot restart, and every
     // commit would ask again at once.

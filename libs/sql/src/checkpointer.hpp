@@ -35,9 +35,6 @@ class Checkpointer {
   // Replaces SQLite's automatic checkpoint on `s` (a SQLite session) with this object's hook.
   void Attach(soci::session& s);
 
-  // Checkpoints run so far by the thread (for tests).
-  int runs() const { return runs_.load(); }
-
   // The WAL hook's body: `self` is the Checkpointer, `db` the committing sqlite3 connection.
   static int OnWalCommit(void* self, void* db, int pages);
 
@@ -48,7 +45,6 @@ class Checkpointer {
   const int wake_pages_;
   std::unique_ptr<soci::session> session_;
   std::atomic<bool> due_{false};
-  std::atomic<int> runs_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // GUARDED_BY(mu_)
