@@ -13,6 +13,7 @@
 #include "osprey/core/keyfile.hpp"
 #include "osprey/sql/migrations.hpp"
 #include "smsgw/accounts/schema.hpp"
+#include "smsgw/inbox/migrations.hpp"
 #include "smsgw/phonebook/migrations.hpp"
 #include "smsgw/queue/migrations.hpp"
 
@@ -33,7 +34,7 @@ int RunVersion(bool json) {
 // Every migration set the binary knows; services append theirs as they arrive.
 static std::vector<const sql::MigrationSet*> AllMigrationSets() {
   return {&sql::CoreMigrations(), &smsgw::accounts::AccountMigrations(), &smsgw::queue::QueueMigrations(),
-          &smsgw::phonebook::PhonebookMigrations()};
+          &smsgw::phonebook::PhonebookMigrations(), &smsgw::inbox::InboxMigrations()};
 }
 
 Result<nlohmann::json> MigrateAll(sql::Database& db) {

@@ -4,10 +4,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "osprey/http/client.hpp"
 #include "smsgw/accounts/authenticator.hpp"
 #include "smsgw/api/service.hpp"
+#include "smsgw/inbox/inbox_store.hpp"
+#include "smsgw/inbox/notifier.hpp"
+#include "smsgw/inbox/stale_flusher.hpp"
 #include "smsgw/modem/driver.hpp"
 #include "smsgw/modem/fleet.hpp"
 #include "smsgw/phonebook/phonebook.hpp"
@@ -15,33 +20,69 @@
 #include "smsgw/queue/group_commit.hpp"
 #include "smsgw/queue/store.hpp"
 #include "smsgw/send/send_service.hpp"
+#include "smsgw/worker/worker_driver.hpp"
 
 namespace osprey::cli {
 namespace {
 
 namespace gw = osprey::smsgw;
 
-// Hands delivery reports to the store. Incoming SMS have no inbox before issue 4's modems: logged, not kept.
+// Hands delivery reports to the store and incoming SMS to the inbox (which wakes the notifier).
 class ModemEvents final : public gw::modem::ModemListener {
  public:
-  explicit ModemEvents(gw::queue::Store& store) : store_(store) {}
-  void OnIncomingSms(const gw::modem::IncomingSms& sms) override {
-    spdlog::info("modem {}: incoming SMS dropped (no inbox in this version)", sms.modem_no);
+  ModemEvents(gw::queue::Store& store, gw::inbox::InboxStore& inbox, const Clock& clock)
+      : store_(store), inbox_(inbox), clock_(clock) {}
+  void set_notifier(gw::inbox::Notifier* n) { notifier_ = n; }
+  bool OnIncomingSms(const gw::modem::IncomingSms& sms) override {
+    auto added = inbox_.AddPart(sms, clock_.Now());
+    if (!added.ok()) {
+      spdlog::warn("modem {}: cannot store an incoming SMS: {}", sms.modem_no, added.error().ToString());
+      // A part with impossible concatenation info can never be stored: drop it rather than keep it on the
+      // SIM.
+      return added.error().code() == ErrorCode::kInvalidArgument;
+    }
+    if (added->outcome == gw::inbox::AddOutcome::kMessage && notifier_ != nullptr) notifier_->Wake();
+    return true;
   }
-  void OnDeliveryReport(const gw::modem::DeliveryReport& report) override {
+  bool OnDeliveryReport(const gw::modem::DeliveryReport& report) override {
     auto matched = store_.RecordDeliveryReport(report);
     if (!matched.ok()) {
       spdlog::warn("modem {}: cannot record a delivery report: {}", report.modem_no,
                    matched.error().ToString());
-    } else if (!*matched) {
+      return false;
+    }
+    if (!*matched) {
       spdlog::info("modem {}: delivery report for TP-MR {} matches no sent part", report.modem_no,
                    report.message_reference);
     }
+    return true;
   }
 
  private:
   gw::queue::Store& store_;
+  gw::inbox::InboxStore& inbox_;
+  const Clock& clock_;
+  gw::inbox::Notifier* notifier_ = nullptr;
 };
+
+gw::inbox::InboxOptions InboxOptionsFrom(const GatewaySettings& g) {
+  gw::inbox::InboxOptions o;
+  o.notify_callback = !g.callback_url.empty();
+  o.notify_webhook = !g.webhook_url.empty();
+  return o;
+}
+
+gw::inbox::NotifierOptions NotifierOptionsFrom(const GatewaySettings& g) {
+  gw::inbox::NotifierOptions o;
+  o.callback_url = g.callback_url;
+  o.callback_method =
+      g.callback_method == "GET" ? gw::inbox::CallbackMethod::kGet : gw::inbox::CallbackMethod::kPost;
+  if (g.callback_apikey) o.callback_apikey = g.callback_apikey->Clone();
+  o.webhook_url = g.webhook_url;
+  o.retry_interval = g.callback_retry_interval;
+  o.verify_tls = g.callback_verify_tls;
+  return o;
+}
 
 // Stores through `next`, then wakes the dispatcher so that a new message goes out without waiting for a poll.
 class WakingSink final : public gw::queue::MessageSink {
@@ -73,17 +114,23 @@ gw::queue::StoreOptions StoreOptionsFrom(const GatewaySettings& g) {
 Result<std::vector<std::unique_ptr<gw::modem::ModemDriver>>> BuildDrivers(const GatewaySettings& g) {
   gw::modem::ModemDriverRegistry registry;
   gw::modem::RegisterBuiltinModemDrivers(registry);
+  const bool needs_worker = std::any_of(g.modems.begin(), g.modems.end(),
+                                        [](const ModemSettings& m) { return m.driver == "gammu"; });
+  if (needs_worker) {
+    auto command = gw::worker::SelfWorkerCommand();
+    if (!command.ok()) return command.error();
+    gw::worker::RegisterWorkerModemDriver(registry, *command);
+  }
   std::vector<std::unique_ptr<gw::modem::ModemDriver>> drivers;
-  for (int n = 1; n <= g.modem_count; ++n) {
-    gw::modem::DriverConfig config{n, g.modem_params};
+  for (const ModemSettings& m : g.modems) {
+    gw::modem::DriverConfig config{m.number, m.params};
+    const std::string where = "modem " + std::to_string(m.number) + " (driver " + m.driver + "): ";
     try {
-      auto driver = registry.Create(g.modem_driver, config);
-      if (!driver.ok()) {
-        return Error(ErrorCode::kInvalidArgument, "gateway.modem_driver: " + driver.error().message());
-      }
+      auto driver = registry.Create(m.driver, config);
+      if (!driver.ok()) return Error(ErrorCode::kInvalidArgument, where + driver.error().message());
       drivers.push_back(std::move(*driver));
     } catch (const std::invalid_argument& e) {
-      return Error(ErrorCode::kInvalidArgument, std::string("gateway.modem_options: ") + e.what());
+      return Error(ErrorCode::kInvalidArgument, where + e.what());
     }
   }
   return drivers;
@@ -104,16 +151,22 @@ struct GatewayRuntime::Parts {
         phonebook(db),
         store(db, StoreOptionsFrom(s.gateway_options)),
         fleet(std::move(drivers)),
-        events(store),
+        inbox(db, InboxOptionsFrom(s.gateway_options)),
+        events(store, inbox, clock),
         group(store, {s.gateway_options.group_commit, 256, s.gateway_options.group_commit_delay}),
         waking(group),
         sender(waking, clock, SendOptionsFrom(s.gateway_options)),
         limiter({s.gateway_options.rate_limit, static_cast<double>(s.gateway_options.rate_limit_burst)},
                 clock),
         service(DepsFrom(std::move(healthy))),
-        dispatcher(store, fleet.Drivers(), clock, DispatcherOptionsFrom()) {
+        dispatcher(store, fleet.Drivers(), clock, DispatcherOptionsFrom(s.gateway_options)),
+        http_client(http::MakeCurlHttpClient()),
+        notifier(db, *http_client, clock, NotifierOptionsFrom(s.gateway_options)),
+        flusher(inbox, clock, std::chrono::seconds(15), [this] { notifier.Wake(); }) {
     waking.set_dispatcher(&dispatcher);
+    events.set_notifier(&notifier);
     for (gw::modem::ModemDriver* d : fleet.Drivers()) d->SetListener(&events);
+    for (const ModemSettings& m : s.gateway_options.modems) fleet.SetEnabled(m.number, m.enabled);
   }
   ~Parts() {
     dispatcher.Stop();
@@ -136,14 +189,19 @@ struct GatewayRuntime::Parts {
     d.store = &store;
     d.fleet = &fleet;
     d.phonebook = &phonebook;
+    d.inbox = &inbox;
     d.modem_exists = [this](int n) { return fleet.Exists(n); };
     d.rate_limiter = limiter.unlimited() ? nullptr : &limiter;
     return d;
   }
-  gw::queue::DispatcherOptions DispatcherOptionsFrom() {
+  gw::queue::DispatcherOptions DispatcherOptionsFrom(const GatewaySettings& g) {
     gw::queue::DispatcherOptions o;
     o.id = DispatcherId();
     o.available = [this](int n) { return fleet.Available(n); };
+    for (const ModemSettings& m : g.modems) {
+      if (m.parts_per_minute > 0) o.parts_per_minute[m.number] = m.parts_per_minute;
+    }
+    o.failover_after = g.failover_after;
     return o;
   }
 
@@ -151,6 +209,7 @@ struct GatewayRuntime::Parts {
   gw::phonebook::Phonebook phonebook;
   gw::queue::Store store;
   gw::modem::Fleet fleet;
+  gw::inbox::InboxStore inbox;
   ModemEvents events;
   gw::queue::GroupCommit group;
   WakingSink waking;
@@ -158,6 +217,9 @@ struct GatewayRuntime::Parts {
   RateLimiter limiter;
   gw::api::GatewayService service;
   gw::queue::Dispatcher dispatcher;
+  std::unique_ptr<http::HttpClient> http_client;
+  gw::inbox::Notifier notifier;
+  gw::inbox::StaleFlusher flusher;
   bool started = false;
 };
 
@@ -181,9 +243,15 @@ void GatewayRuntime::Start() {
   if (parts_->started) return;
   parts_->started = true;
   parts_->dispatcher.Start();
+  parts_->notifier.Start();
+  parts_->flusher.Start();
   spdlog::info("gateway: sending through {} modem(s)", parts_->fleet.Numbers().size());
 }
 
-void GatewayRuntime::Stop() { parts_->dispatcher.Stop(); }
+void GatewayRuntime::Stop() {
+  parts_->dispatcher.Stop();
+  parts_->flusher.Stop();
+  parts_->notifier.Stop();
+}
 
 }  // namespace osprey::cli

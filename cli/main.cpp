@@ -7,6 +7,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/gateway_commands.hpp"
+#include "cli/modem_emulator_command.hpp"
+#include "cli/modem_worker_command.hpp"
 #include "cli/settings.hpp"
 
 namespace {
@@ -52,6 +54,8 @@ int Dispatch(int argc, char** argv) {
   schema->callback([&] { code = RunConfigSchema(); });
 
   AddGatewayCommands(app, config_path, code);
+  AddModemWorkerCommand(app, code);
+  AddModemEmulatorCommands(app, code);
 
   try {
     app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "cli/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -65,12 +67,17 @@ config::Schema BuildSchema() {
         .Add({name + ".tls_private_key", Type::kString, "", "PEM private key for HTTPS"});
   }
   s.Add({"gateway.modem_driver", Type::kString, "loopback",
-         "Modem driver type for every modem: loopback (in-memory, for trials and tests)"})
+         "Without [[gateway.modem]] entries: driver type of modems 1..modem_count (loopback: in-memory, for "
+         "trials and tests; gammu: a libgammu worker process)"})
       .Add({"gateway.modem_count", Type::kInt, "1",
-            "Modems numbered 1..N; 0 = accept and store messages but send none"})
+            "Without [[gateway.modem]] entries: modems numbered 1..N; 0 = accept and store messages but send "
+            "none"})
       .Add({"gateway.modem_options", Type::kString, "",
-            "Driver parameters as key=value,key=value (loopback: delay_ms, report_after_ms, report_status, "
-            "record_file)"})
+            "Without [[gateway.modem]] entries: driver parameters as key=value,key=value (loopback: "
+            "delay_ms, report_after_ms, report_status, record_file)"})
+      .Add({"gateway.modem_failover_s", Type::kInt, "60",
+            "A modem out of service this long hands its part-sent messages to other modems, which resend "
+            "them whole"})
       .Add({"gateway.max_parts", Type::kInt, "10",
             "Longest text in SMS parts; longer gets 400 Message is too long."})
       .Add(
@@ -94,7 +101,39 @@ config::Schema BuildSchema() {
            "Under load, how long a group commit waits for more requests to join it (microseconds); 0 = none"})
       .Add({"gateway.auth_cache_ms", Type::kInt, "1000",
             "How long an API token's user and permissions are reused before they are read again; a revoke "
-            "or permission change acts within this time; 0 = read on every request"});
+            "or permission change acts within this time; 0 = read on every request"})
+      .Add({"gateway.callback_url", Type::kString, "",
+            "URL told about every received SMS (SMSEagle callback: sender, timestamp, text, msgid, apikey, "
+            "modem_no, oid); empty = none"})
+      .Add({"gateway.callback_method", Type::kString, "POST",
+            "GET (query string) or POST (form) for gateway.callback_url"})
+      .Add({"gateway.callback_apikey", Type::kString, "", "Sent as apikey to gateway.callback_url when set",
+            true})
+      .Add({"gateway.callback_retry_interval_s", Type::kInt, "120",
+            "Seconds between attempts of a callback or webhook that got no HTTP 200 (given up after 24 h)"})
+      .Add({"gateway.callback_verify_tls", Type::kBool, "true",
+            "Verify the TLS certificate of callback and webhook receivers (false for self-signed ones)"})
+      .Add({"gateway.webhook_url", Type::kString, "",
+            "URL that gets Osprey's JSON webhook (POST, event sms.received) for every received SMS; empty = "
+            "none"});
+  s.AddTableArray(
+      {"gateway.modem",
+       "One GSM modem driven by a libgammu worker process; when present, these entries replace "
+       "gateway.modem_driver/modem_count/modem_options",
+       {{"number", Type::kInt, "0", "Modem number 1..8 (modem_no in the API); required, unique"},
+        {"driver", Type::kString, "gammu", "gammu (libgammu worker process) or loopback (in-memory)"},
+        {"device", Type::kString, "", "Serial device, e.g. /dev/ttyUSB0 or the emulator's /dev/pts/N"},
+        {"connection", Type::kString, "at", "libgammu connection: at, at115200, at19200, ..."},
+        {"model", Type::kString, "at", "libgammu model; at for AT modems, empty = autodetect (slower)"},
+        {"pin", Type::kString, "", "SIM PIN, entered when the SIM asks for it", true},
+        {"smsc", Type::kString, "", "SMSC number; empty = the one stored on the SIM"},
+        {"rate_limit", Type::kInt, "0", "SMS parts per minute through this modem; 0 = unlimited"},
+        {"enabled", Type::kBool, "true", "false starts the modem disabled (PUT /modem/status enables it)"},
+        {"reset_command", Type::kString, "",
+         "Shell command run after repeated failures to start or reach the modem (e.g. a USB power cycle)"},
+        {"options", Type::kString, "",
+         "More driver parameters as key=value,key=value (gammu: heartbeat_ms, poll_ms, submit_timeout_ms; "
+         "loopback: as gateway.modem_options)"}}});
   return s;
 }
 
@@ -115,26 +154,84 @@ Result<ServiceSettings> ReadService(const config::Config& cfg, const std::string
   return out;
 }
 
+// "k=v,k=v" into `params`; *_file values resolve against the config directory, like every other path.
+Status ParseDriverOptions(const std::string& text, const std::string& base_dir,
+                          std::map<std::string, std::string>& params) {
+  for (const std::string& item : SplitList(text)) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Error(ErrorCode::kInvalidArgument, "items must be key=value");
+    std::string value = item.substr(eq + 1);
+    std::string key = item.substr(0, eq);
+    if (key.size() > 5 && key.ends_with("_file") && !value.empty()) {
+      value = (std::filesystem::path(base_dir) / value).lexically_normal().string();
+    }
+    params[key] = value;
+  }
+  return Status();
+}
+
+Result<ModemSettings> ReadModemEntry(const config::TableEntry& e, const std::string& base_dir) {
+  const auto bad = [&](const std::string& field, const std::string& why) {
+    return Error(ErrorCode::kInvalidArgument, fmt::format("{}: {} {}", e.name(), field, why));
+  };
+  ModemSettings m;
+  const std::int64_t number = e.GetInt("number");
+  if (number < 1 || number > 8) return bad("number", "must be 1..8");
+  m.number = static_cast<int>(number);
+  m.driver = e.GetString("driver");
+  if (Status st = ParseDriverOptions(e.GetString("options"), base_dir, m.params); !st.ok())
+    return bad("options", st.error().message());
+  if (m.driver == "gammu") {
+    if (e.GetString("device").empty()) return bad("device", "is required for the gammu driver");
+    m.params["device"] = e.GetPath("device");
+    m.params["connection"] = e.GetString("connection");
+    m.params["model"] = e.GetString("model");
+    if (!e.GetString("pin").empty()) m.params["pin"] = e.GetString("pin");
+    if (!e.GetString("smsc").empty()) m.params["smsc"] = e.GetString("smsc");
+    if (!e.GetString("reset_command").empty()) m.params["reset_command"] = e.GetString("reset_command");
+  }
+  const std::int64_t rate = e.GetInt("rate_limit");
+  if (rate < 0) return bad("rate_limit", "must not be negative");
+  m.parts_per_minute = static_cast<double>(rate);
+  m.enabled = e.GetBool("enabled");
+  return m;
+}
+
 Result<GatewaySettings> ReadGateway(const config::Config& cfg) {
   GatewaySettings g;
   const auto bad = [&](const std::string& key, const std::string& why) {
     return Error(ErrorCode::kInvalidArgument, fmt::format("{}: {} {}", cfg.source(), key, why));
   };
-  g.modem_driver = cfg.GetString("gateway.modem_driver");
-  const std::int64_t count = cfg.GetInt("gateway.modem_count");
-  if (count < 0 || count > 8) return bad("gateway.modem_count", "must be 0..8");
-  g.modem_count = static_cast<int>(count);
-  for (const std::string& item : SplitList(cfg.GetString("gateway.modem_options"))) {
-    auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) return bad("gateway.modem_options", "items must be key=value");
-    std::string value = item.substr(eq + 1);
-    std::string key = item.substr(0, eq);
-    // File parameters are relative to the config file, like every other path.
-    if (key.size() > 5 && key.ends_with("_file") && !value.empty()) {
-      value = (std::filesystem::path(cfg.base_dir()) / value).lexically_normal().string();
+  const auto& entries = cfg.Tables("gateway.modem");
+  if (!entries.empty()) {
+    for (const char* legacy : {"gateway.modem_driver", "gateway.modem_count", "gateway.modem_options"}) {
+      if (cfg.IsSet(legacy)) return bad(legacy, "cannot be combined with [[gateway.modem]] entries");
     }
-    g.modem_params[key] = value;
   }
+  for (const config::TableEntry& e : entries) {
+    auto modem = ReadModemEntry(e, cfg.base_dir());
+    if (!modem.ok()) return Error(ErrorCode::kInvalidArgument, cfg.source() + ": " + modem.error().message());
+    for (const ModemSettings& other : g.modems) {
+      if (other.number == modem->number) return bad(e.name() + " number", "is used by another modem");
+    }
+    g.modems.push_back(std::move(*modem));
+  }
+  if (entries.empty()) {
+    const std::int64_t count = cfg.GetInt("gateway.modem_count");
+    if (count < 0 || count > 8) return bad("gateway.modem_count", "must be 0..8");
+    std::map<std::string, std::string> params;
+    if (Status st = ParseDriverOptions(cfg.GetString("gateway.modem_options"), cfg.base_dir(), params);
+        !st.ok())
+      return bad("gateway.modem_options", st.error().message());
+    for (int n = 1; n <= count; ++n)
+      g.modems.push_back({n, cfg.GetString("gateway.modem_driver"), params, 0, true});
+  }
+  std::sort(g.modems.begin(), g.modems.end(),
+            [](const auto& a, const auto& b) { return a.number < b.number; });
+  const std::int64_t failover = cfg.GetInt("gateway.modem_failover_s");
+  if (failover < 0) return bad("gateway.modem_failover_s", "must not be negative");
+  g.failover_after = std::chrono::seconds(failover);
   const std::int64_t max_parts = cfg.GetInt("gateway.max_parts");
   if (max_parts < 1 || max_parts > 255) return bad("gateway.max_parts", "must be 1..255");
   g.max_parts = static_cast<std::size_t>(max_parts);
@@ -169,6 +266,17 @@ Result<GatewaySettings> ReadGateway(const config::Config& cfg) {
   const std::int64_t auth_cache = cfg.GetInt("gateway.auth_cache_ms");
   if (auth_cache < 0 || auth_cache > 60000) return bad("gateway.auth_cache_ms", "must be 0..60000");
   g.auth_cache = std::chrono::milliseconds(auth_cache);
+  g.callback_url = cfg.GetString("gateway.callback_url");
+  g.callback_method = cfg.GetString("gateway.callback_method");
+  for (char& c : g.callback_method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (g.callback_method != "GET" && g.callback_method != "POST")
+    return bad("gateway.callback_method", "must be GET or POST");
+  g.callback_apikey = std::make_shared<const Secret>(cfg.GetString("gateway.callback_apikey"));
+  const std::int64_t retry = cfg.GetInt("gateway.callback_retry_interval_s");
+  if (retry < 1 || retry > 86400) return bad("gateway.callback_retry_interval_s", "must be 1..86400");
+  g.callback_retry_interval = std::chrono::seconds(retry);
+  g.callback_verify_tls = cfg.GetBool("gateway.callback_verify_tls");
+  g.webhook_url = cfg.GetString("gateway.webhook_url");
   return g;
 }
 

@@ -5,12 +5,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "osprey/core/config.hpp"
 #include "osprey/core/logging.hpp"
+#include "osprey/core/secret.hpp"
 #include "osprey/http/server.hpp"
 #include "osprey/sql/database.hpp"
 
@@ -23,11 +25,21 @@ struct ServiceSettings {
   http::ListenerOptions listener;
 };
 
+// One modem: a [[gateway.modem]] entry, or one of the gateway.modem_count legacy modems.
+struct ModemSettings {
+  int number = 1;                             // 1..8, as the API and `modem_no` use it
+  std::string driver = "gammu";               // registered ModemDriver type
+  std::map<std::string, std::string> params;  // the driver's parameters (gammu: device, connection, ...)
+  double parts_per_minute = 0;                // per-modem send rate limit; 0 = unlimited
+  bool enabled = true;                        // the PUT /modem/status switch at start-up
+};
+
 // The [gateway] options beyond the listener (docs/configuration.md).
 struct GatewaySettings {
-  std::string modem_driver = "loopback";
-  int modem_count = 1;
-  std::map<std::string, std::string> modem_params;  // *_file values resolved against the config directory
+  // Every configured modem, by number: the [[gateway.modem]] entries when there are any, else
+  // gateway.modem_count modems of gateway.modem_driver with gateway.modem_options.
+  std::vector<ModemSettings> modems;
+  std::chrono::milliseconds failover_after{60000};
   std::size_t max_parts = 10;
   bool delivery_reports = true;
   int max_retries = 3;
@@ -39,6 +51,13 @@ struct GatewaySettings {
   double rate_limit = 0;  // requests per second per user; 0 = unlimited
   int rate_limit_burst = 20;
   bool group_commit = true;
+  // Received-SMS notifications (smsgw/inbox/notifier.hpp); empty URLs = none.
+  std::string callback_url;
+  std::string callback_method = "POST";           // "GET" or "POST"
+  std::shared_ptr<const Secret> callback_apikey;  // never null after LoadSettings; may be empty
+  std::chrono::seconds callback_retry_interval{120};
+  bool callback_verify_tls = true;
+  std::string webhook_url;
 };
 
 struct Settings {

@@ -12,7 +12,7 @@ GatewayService::GatewayService(GatewayDeps deps)
     : deps_(std::move(deps)),
       auth_(*deps_.authenticator, deps_.rate_limiter),
       v2_messages_(auth_, *deps_.sender),
-      v2_folders_(auth_, *deps_.store, *deps_.sender, deps_.modem_exists),
+      v2_folders_(auth_, *deps_.store, *deps_.sender, deps_.modem_exists, deps_.inbox),
       v2_modem_(auth_, *deps_.fleet),
       v1_(deps_, deps_.phonebook),
       v1_jsonrpc_(v1_) {

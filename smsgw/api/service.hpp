@@ -16,6 +16,7 @@
 #include "smsgw/api/v2_messages.hpp"
 #include "smsgw/api/v2_modem.hpp"
 #include "smsgw/api/v2_phonebook.hpp"
+#include "smsgw/inbox/inbox_store.hpp"
 #include "smsgw/modem/fleet.hpp"
 #include "smsgw/queue/store.hpp"
 
@@ -31,6 +32,7 @@ struct GatewayDeps {
   phonebook::Phonebook* phonebook = nullptr;  // optional: without it no phonebook routes, every id unknown
   std::function<bool(int)> modem_exists;      // whether a modem number is configured
   RateLimiter* rate_limiter = nullptr;        // optional: no per-token rate limit
+  inbox::InboxStore* inbox = nullptr;         // optional: without it the inbox reads as empty
 };
 
 class GatewayService final : public http::Service {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "smsgw/accounts/permission.hpp"
+#include "smsgw/inbox/inbox_store.hpp"
 #include "smsgw/queue/store.hpp"
 #include "smsgw/send/send_service.hpp"
 
@@ -119,6 +120,10 @@ using V1Row = std::vector<std::pair<std::string, std::string>>;
 // The Gammu outbox/sentitems row of `message` (`id_folder` 2 for the outbox, 3 for sent items). Dates are
 // "YYYY-MM-DD hh:mm:ss" in local time ("" when unknown); Text is the UTF-16BE hex of TextDecoded.
 V1Row GammuRow(const queue::MessageRecord& message, int id_folder);
+
+// The Gammu inbox row of `message` (id_folder 1): ReceivingDateTime, SenderNumber, Processed and readed as
+// "true"/"false", RecipientID the receiving modem's number [D].
+V1Row GammuInboxRow(const inbox::InboxMessage& message);
 
 // What a method answers, before rendering.
 struct V1Reply {

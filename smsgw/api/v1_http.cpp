@@ -124,7 +124,7 @@ V1Reply ApiV1::Read(const V1Params& params, const accounts::Principal& caller) c
   auto decoded = DecodeV1Read(params);
   if (const std::string* error = DecodeError(decoded)) return V1Reply::Error(*error);
   V1ReadQuery& query = std::get<V1ReadQuery>(decoded);
-  if (query.folder == V1ReadFolder::kInbox) return V1Reply::Error(kV1NoData);  // the inbox is issue 4
+  if (query.folder == V1ReadFolder::kInbox) return ReadInbox(query);
   query.filter.owner_id = ScopeOf(caller);
   const bool outbox = query.folder == V1ReadFolder::kOutbox;
   std::vector<queue::MessageRecord> messages;
@@ -143,11 +143,25 @@ V1Reply ApiV1::Read(const V1Params& params, const accounts::Principal& caller) c
   return V1Reply::Rows(std::move(rows));
 }
 
+// The inbox is every caller's (inbound messages have no creator); reading does not mark it read [D].
+V1Reply ApiV1::ReadInbox(const V1ReadQuery& query) const {
+  if (deps_.inbox == nullptr) return V1Reply::Error(kV1NoData);
+  auto messages = deps_.inbox->List({query.filter, query.unread});
+  if (!messages.ok()) return V1Failure(messages.error());
+  std::vector<V1Row> rows;
+  for (const auto& m : *messages) rows.push_back(GammuInboxRow(m));
+  return V1Reply::Rows(std::move(rows));
+}
+
 V1Reply ApiV1::Delete(const V1Params& params, const accounts::Principal& caller) const {
   auto decoded = DecodeV1Delete(params);
   if (const std::string* error = DecodeError(decoded)) return V1Reply::Error(*error);
   const V1DeleteQuery& query = std::get<V1DeleteQuery>(decoded);
-  std::vector<queue::Folder> folders;  // the inbox is empty until issue 4
+  std::vector<queue::Folder> folders;
+  if (query.folder == V1ReadFolder::kInbox && deps_.inbox != nullptr) {
+    auto removed = deps_.inbox->Delete(query.id_from, query.id_to);
+    if (!removed.ok()) return V1Failure(removed.error());
+  }
   if (query.folder == V1ReadFolder::kOutbox) folders = {queue::Folder::kOutbox};
   if (query.folder == V1ReadFolder::kSentItems) folders = {queue::Folder::kSent, queue::Folder::kError};
   for (queue::Folder folder : folders) {
@@ -158,7 +172,12 @@ V1Reply ApiV1::Delete(const V1Params& params, const accounts::Principal& caller)
 }
 
 V1Reply ApiV1::Length(V1Method method, const accounts::Principal& caller) const {
-  if (method == V1Method::kGetInboxLength) return V1Reply::Count("inbox_length", 0);  // issue 4
+  if (method == V1Method::kGetInboxLength) {
+    if (deps_.inbox == nullptr) return V1Reply::Count("inbox_length", 0);
+    auto count = deps_.inbox->Count({});
+    if (!count.ok()) return V1Failure(count.error());
+    return V1Reply::Count("inbox_length", *count);
+  }
   queue::MessageFilter filter;
   filter.owner_id = ScopeOf(caller);
   std::vector<queue::Folder> folders = {queue::Folder::kOutbox};

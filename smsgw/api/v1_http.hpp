@@ -51,6 +51,7 @@ class ApiV1 {
   V1Reply Run(V1Method method, const V1Params& params, const accounts::Principal& caller) const;
   V1Reply SendTo(V1Method method, const V1Params& params, const accounts::Principal& caller) const;
   V1Reply Read(const V1Params& params, const accounts::Principal& caller) const;
+  V1Reply ReadInbox(const V1ReadQuery& query) const;
   V1Reply Delete(const V1Params& params, const accounts::Principal& caller) const;
   V1Reply Length(V1Method method, const accounts::Principal& caller) const;
   V1Reply Signal(const V1Params& params) const;

@@ -104,6 +104,27 @@ V1Row GammuRow(const queue::MessageRecord& m, int id_folder) {
   };
 }
 
+V1Row GammuInboxRow(const inbox::InboxMessage& m) {
+  auto hex = sms::Utf16BeHex(m.text);
+  return {
+      {"ID", std::to_string(m.id)},
+      {"UpdatedInDB", LocalTime(m.update_date)},
+      {"ReceivingDateTime", LocalTime(m.receive_date)},
+      {"Text", hex.ok() ? *hex : ""},
+      {"SenderNumber", m.number},
+      {"Coding", m.coding == "unicode" ? "Unicode_No_Compression" : "Default_No_Compression"},
+      {"UDH", ""},
+      {"SMSCNumber", ""},
+      {"Class", "-1"},
+      {"TextDecoded", m.text},
+      {"RecipientID", std::to_string(m.modem_no)},
+      {"Processed", m.processed ? "true" : "false"},
+      {"id_folder", "1"},
+      {"readed", m.read ? "true" : "false"},
+      {"oid", m.oid.value_or("")},
+  };
+}
+
 V1Reply V1Reply::Error(std::string text) {
   V1Reply r;
   r.kind = Kind::kError;

@@ -79,8 +79,8 @@ Result<json> RenderItems(queue::Store& store, const std::vector<queue::MessageRe
 }  // namespace
 
 ApiV2Folders::ApiV2Folders(const ApiV2Auth& auth, queue::Store& store, const send::SendService&,
-                           std::function<bool(int)> modem_exists)
-    : auth_(auth), store_(store), modem_exists_(std::move(modem_exists)) {}
+                           std::function<bool(int)> modem_exists, inbox::InboxStore* inbox)
+    : auth_(auth), store_(store), inbox_(inbox), modem_exists_(std::move(modem_exists)) {}
 
 void ApiV2Folders::Register(http::Router& router) const {
   AddApiV2Route(router, "GET", "/messages/{folder}", [this](http::Request& r) { return List(r); });
@@ -109,14 +109,26 @@ http::Response ApiV2Folders::List(const http::Request& request) const {
   if (!folder) errors.emplace("folder", kInvalidChoice);
   ListQuery query = ParseListQuery(request.query, errors);
   if (!errors.empty()) return Rejected(errors);
+  if (query.with_attachments) return JsonUtf8(200, json::array());  // no MMS
+  if (*folder == ApiFolder::kInbox) return ListInbox(query);
   auto queue_folder = QueueFolderOf(*folder);
-  if (!queue_folder || query.with_attachments) return JsonUtf8(200, json::array());  // no inbox, no MMS
+  if (!queue_folder) return JsonUtf8(200, json::array());
   query.filter.owner_id = ScopeOf(std::get<Principal>(caller));
   auto records = store_.List(*queue_folder, query.filter);
   if (!records.ok()) return RenderFailure(records.error());
   auto items = RenderItems(store_, *records, utc_offset_);
   if (!items.ok()) return RenderFailure(items.error());
   return JsonUtf8(200, *items);
+}
+
+// The inbox: every caller sees it (owner_id is not a filter there).
+http::Response ApiV2Folders::ListInbox(const ListQuery& query) const {
+  if (inbox_ == nullptr) return JsonUtf8(200, json::array());
+  auto messages = inbox_->List({query.filter, query.unread_only});
+  if (!messages.ok()) return RenderFailure(messages.error());
+  json items = json::array();
+  for (const auto& m : *messages) items.push_back(RenderInboxItem(m, utc_offset_));
+  return JsonUtf8(200, items);
 }
 
 http::Response ApiV2Folders::Status(const http::Request& request) const {
@@ -147,8 +159,12 @@ http::Response ApiV2Folders::Count(const http::Request& request) const {
   json counts = json::object();
   for (ApiFolder folder : kAllFolders) {
     if (only && folder != *only) continue;
-    std::int64_t n = 0;  // the inbox arrives with issue 4's modems
-    if (auto queue_folder = QueueFolderOf(folder)) {
+    std::int64_t n = 0;
+    if (folder == ApiFolder::kInbox && inbox_ != nullptr) {
+      auto counted = inbox_->Count({filter, false});
+      if (!counted.ok()) return RenderFailure(counted.error());
+      n = *counted;
+    } else if (auto queue_folder = QueueFolderOf(folder)) {
       auto counted = store_.Count(*queue_folder, filter);
       if (!counted.ok()) return RenderFailure(counted.error());
       n = *counted;
@@ -173,7 +189,10 @@ http::Response ApiV2Folders::Delete(const http::Request& request) const {
   if (!errors.empty()) return Rejected(errors);
   const std::optional<std::int64_t> scope = ScopeOf(std::get<Principal>(caller));
   // Another user's messages are invisible to a scoped caller: asking for them deletes nothing.
-  if (!(scope && creator && *scope != *creator)) {
+  if (*folder == ApiFolder::kInbox && inbox_ != nullptr) {
+    auto removed = inbox_->Delete(*id_from, *id_to);
+    if (!removed.ok()) return RenderFailure(removed.error());
+  } else if (!(scope && creator && *scope != *creator)) {
     for (queue::Folder f : DeletedFolders(*folder)) {
       auto removed = store_.Delete(f, *id_from, *id_to, creator ? creator : scope);
       if (!removed.ok()) return RenderFailure(removed.error());

@@ -9,7 +9,10 @@
 // left out of lists and counts, 404 on status and untouched by delete and modify. Dates are rendered in the
 // gateway's local time.
 //
-// Ownership: refers to `auth` and `store`, which must outlive it and the router it fills.
+// The inbox (when `inbox` is set; else it reads as empty) is visible to every caller with the permission:
+// inbound messages have no creator (§3.5), so creator_id does not narrow an inbox DELETE [D].
+//
+// Ownership: refers to `auth`, `store` and `inbox`, which must outlive it and the router it fills.
 // Thread rule: immutable after construction; handlers run concurrently.
 #pragma once
 
@@ -18,6 +21,7 @@
 #include "osprey/http/router.hpp"
 #include "smsgw/api/v2_common.hpp"
 #include "smsgw/api/v2_message_json.hpp"
+#include "smsgw/inbox/inbox_store.hpp"
 #include "smsgw/queue/store.hpp"
 #include "smsgw/send/send_service.hpp"
 
@@ -28,7 +32,7 @@ class ApiV2Folders {
   // `modem_exists` says whether a modem number is configured (PATCH accepts only those); `sender` is kept for
   // the wiring's symmetry with the other route groups and is not used by these routes.
   ApiV2Folders(const ApiV2Auth& auth, queue::Store& store, const send::SendService& sender,
-               std::function<bool(int)> modem_exists);
+               std::function<bool(int)> modem_exists, inbox::InboxStore* inbox = nullptr);
   ApiV2Folders(const ApiV2Folders&) = delete;
   ApiV2Folders& operator=(const ApiV2Folders&) = delete;
 
@@ -41,9 +45,11 @@ class ApiV2Folders {
   http::Response Count(const http::Request& request) const;
   http::Response Delete(const http::Request& request) const;
   http::Response ReassignModem(const http::Request& request) const;
+  http::Response ListInbox(const ListQuery& query) const;
 
   const ApiV2Auth& auth_;
   queue::Store& store_;
+  inbox::InboxStore* const inbox_;  // nullable
   const std::function<bool(int)> modem_exists_;
   const UtcOffsetFn utc_offset_ = LocalUtcOffset;
 };

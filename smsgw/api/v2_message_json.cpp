@@ -187,4 +187,26 @@ json RenderMessageItem(const queue::MessageRecord& m, const std::optional<std::s
   };
 }
 
+json RenderInboxItem(const inbox::InboxMessage& m, const UtcOffsetFn& offset) {
+  auto binary = sms::Utf16BeHex(m.text);
+  return json{
+      {"id", m.id},
+      {"number", m.number},
+      {"text", m.text},
+      {"text_binary", binary.ok() ? *binary : std::string()},
+      {"attachments", nullptr},
+      {"udh", nullptr},
+      {"smsc", nullptr},
+      {"class", 255},
+      {"encoding", m.coding == "unicode" ? "unicode" : "standard"},
+      {"folder_id", 1},
+      {"processed", m.processed},
+      {"read", m.read},
+      {"oid", OrNull(m.oid)},
+      {"modem_no", m.modem_no},
+      {"insert_date", FormatApiDate(m.insert_date, offset(m.insert_date))},
+      {"receive_date", FormatApiDate(m.receive_date, offset(m.receive_date))},
+  };
+}
+
 }  // namespace osprey::smsgw::api

@@ -14,6 +14,7 @@
 
 #include "osprey/core/clock.hpp"
 #include "osprey/http/message.hpp"
+#include "smsgw/inbox/inbox_store.hpp"
 #include "smsgw/queue/store.hpp"
 #include "smsgw/send/send_service.hpp"
 
@@ -22,7 +23,7 @@ namespace osprey::smsgw::api {
 inline constexpr char kInvalidChoice[] = "The value you selected is not a valid choice.";
 inline constexpr char kNotAnInt[] = "The type of the attribute must be one of int (string given).";
 
-// The folders of §7. The inbox has no store yet (issue 4): it reads as empty.
+// The folders of §7. The inbox is inbox::InboxStore, not a queue folder.
 enum class ApiFolder { kInbox, kOutbox, kSent, kError, kDelivered };
 
 // "inbox", "outbox", "sent", "error", "delivered" (exact, lower case); nullopt otherwise.
@@ -64,5 +65,9 @@ std::string FormatApiDate(Clock::TimePoint t, long offset_seconds);
 // username (null when the user no longer exists), dates in the zone `offset` gives.
 nlohmann::json RenderMessageItem(const queue::MessageRecord& message,
                                  const std::optional<std::string>& sender_name, const UtcOffsetFn& offset);
+
+// One item of the inbox listing (§7 table): folder_id 1, processed, read, receive_date, oid, modem_no; udh,
+// smsc and attachments null, class 255 [D: the class of received messages is not kept].
+nlohmann::json RenderInboxItem(const inbox::InboxMessage& message, const UtcOffsetFn& offset);
 
 }  // namespace osprey::smsgw::api

@@ -13,6 +13,8 @@ constexpr char kCr = '\r';
 constexpr char kLf = '\n';
 constexpr char kCtrlZ = 0x1A;
 constexpr char kEsc = 0x1B;
+constexpr const char* kLac = "00A1";     // +CREG/+CGREG location area code (mode 2)
+constexpr const char* kCellId = "0B12";  // +CREG/+CGREG cell id (mode 2)
 
 // Verbose texts for AT+CMEE=2 (TS 27.007 §9.2, TS 27.005 §3.2.5); other codes stay numeric.
 std::string VerboseCme(int code) {
@@ -46,22 +48,44 @@ AtModem::AtModem(ModemConfig config, const Clock& clock)
     : config_(std::move(config)), clock_(clock), slots_(config_.storage_slots) {}
 
 std::string AtModem::Feed(std::string_view bytes_from_host) {
-  for (char byte : bytes_from_host) {
+  ConsumeInput(bytes_from_host);
+  return TakeOutput();
+}
+
+std::string AtModem::Tick() {
+  ReleaseHeldReply();
+  return TakeOutput();
+}
+
+void AtModem::ConsumeInput(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (held_reply_) {
+      // A busy modem does not read its UART; the bytes wait until the submit answer is out.
+      held_input_.append(bytes.substr(i));
+      return;
+    }
     if (in_pdu_) {
-      FeedPduByte(byte);
+      FeedPduByte(bytes[i]);
     } else {
-      FeedCommandByte(byte);
+      FeedCommandByte(bytes[i]);
     }
   }
+}
+
+std::string AtModem::TakeOutput() {
   std::string out = std::move(out_);
   out_.clear();
   out += FlushUnsolicited();
   return silent_ ? std::string() : out;
 }
 
-std::string AtModem::Tick() {
-  std::string out = FlushUnsolicited();
-  return silent_ ? std::string() : out;
+void AtModem::ReleaseHeldReply() {
+  if (!held_reply_ || clock_.Now() < held_reply_->due) return;
+  Write(held_reply_->reply);
+  held_reply_.reset();
+  std::string held = std::move(held_input_);
+  held_input_.clear();
+  ConsumeInput(held);
 }
 
 void AtModem::FeedCommandByte(char byte) {
@@ -83,7 +107,16 @@ void AtModem::FeedCommandByte(char byte) {
 void AtModem::FeedPduByte(char byte) {
   if (byte == kCtrlZ) {
     in_pdu_ = false;
-    Write(FinishSubmit());
+    Reply reply = FinishSubmit();
+    if (swallow_current_) {
+      swallow_current_ = false;
+      return;
+    }
+    if (latency_.count() > 0) {
+      held_reply_ = HeldReply{clock_.Now() + latency_, std::move(reply)};
+      return;
+    }
+    Write(reply);
     return;
   }
   if (byte == kEsc) {
@@ -179,6 +212,16 @@ std::optional<AtModem::Reply> AtModem::NetworkCommand(std::string_view command, 
       case SimState::kNotInserted: return CmeError(10);
     }
   }
+  if (command == "+CPIN" && args.starts_with("=")) {
+    std::string_view pin = args.substr(1);
+    if (pin.size() >= 2 && pin.front() == '"' && pin.back() == '"') pin = pin.substr(1, pin.size() - 2);
+    if (config_.sim == SimState::kReady) return Reply{{}, "OK"};  // nothing to enter; modems accept it
+    if (config_.sim != SimState::kPinRequired)
+      return CmeError(config_.sim == SimState::kNotInserted ? 10 : 12);
+    if (pin != config_.pin) return CmeError(16);  // incorrect password
+    config_.sim = SimState::kReady;
+    return Reply{{}, "OK"};
+  }
   if (command == "+CSQ" && (args.empty() || args == "=?")) {
     if (args == "=?") return Reply{{"+CSQ: (0-31,99),(99)"}, "OK"};
     return Reply{{"+CSQ: " + std::to_string(config_.rssi) + ",99"}, "OK"};
@@ -187,21 +230,37 @@ std::optional<AtModem::Reply> AtModem::NetworkCommand(std::string_view command, 
     int& mode = command == "+CREG" ? creg_mode_ : cgreg_mode_;
     std::string prefix = std::string(command) + ": ";
     if (args == "=?") return Reply{{prefix + "(0-2)"}, "OK"};
-    if (args == "?")
-      return Reply{{prefix + std::to_string(mode) + "," + std::to_string(RegistrationStat())}, "OK"};
+    if (args == "?") {
+      int stat = RegistrationStat();
+      std::string line = prefix + std::to_string(mode) + "," + std::to_string(stat);
+      // Mode 2 adds the cell; libgammu's networkinfo reports "unknown" without it.
+      if (mode == 2 && (stat == 1 || stat == 5)) line += ",\"" + std::string(kLac) + "\",\"" + kCellId + "\"";
+      return Reply{{line}, "OK"};
+    }
     std::optional<std::vector<int>> values = ParseIntArgs(args);
     if (!values || values->size() != 1 || (*values)[0] < 0 || (*values)[0] > 2) return CmeError(4);
     mode = (*values)[0];
+    return Reply{};
+  }
+  if (command == "+CGATT") {  // libgammu's networkinfo asks for the packet-domain attach state
+    if (args == "?") return Reply{{"+CGATT: " + std::string(RegistrationStat() == 0 ? "0" : "1")}, "OK"};
+    if (args == "=?") return Reply{{"+CGATT: (0,1)"}, "OK"};
     return Reply{};
   }
   if (command == "+COPS") {
     if (args == "?") {
       int stat = RegistrationStat();
       if (stat != 1 && stat != 5) return Reply{{"+COPS: 0"}, "OK"};
+      if (cops_format_ == 2) return Reply{{"+COPS: 0,2,\"" + config_.identity.network_code + "\""}, "OK"};
       return Reply{{"+COPS: 0,0,\"" + config_.identity.operator_name + "\""}, "OK"};
     }
     if (args == "=?")
-      return Reply{{"+COPS: (2,\"" + config_.identity.operator_name + "\",,\"00101\"),,(0-4),(0-2)"}, "OK"};
+      return Reply{{"+COPS: (2,\"" + config_.identity.operator_name + "\",,\"" +
+                    config_.identity.network_code + "\"),,(0-4),(0-2)"},
+                   "OK"};
+    // AT+COPS=<mode>[,<format>]: libgammu sets format 2 (numeric) and 0 (long name) in turn.
+    std::optional<std::vector<int>> v = ParseIntArgs(args);
+    if (v && v->size() >= 2 && ((*v)[1] == 0 || (*v)[1] == 2)) cops_format_ = (*v)[1];
     return Reply{};
   }
   return std::nullopt;
@@ -316,6 +375,12 @@ Status AtModem::SetSignal(int rssi) {
 void AtModem::FailNextSubmits(int count, int cms_error) {
   fail_count_ = count;
   fail_code_ = cms_error;
+}
+
+void AtModem::FailEveryNth(int n, int cms_error) {
+  fail_every_ = n > 0 ? n : 0;
+  fail_every_code_ = cms_error;
+  fail_every_seen_ = 0;
 }
 
 }  // namespace osprey::smsgw::emulator

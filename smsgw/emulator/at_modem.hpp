@@ -17,6 +17,12 @@
 // Silent mode swallows every byte the modem would write (echo, replies, unsolicited), but commands and
 // submits are still processed (the outcome of a submit is then ambiguous for the host, §3 item 10).
 //
+// Submit faults (§3 item 10), checked in this order for every decoded submit: off network (+CMS ERROR: 331),
+// FailNextSubmits, FailEveryNth; an accepted submit may then have its reply swallowed (SwallowNextReplies).
+// With a submit latency the answer to the 0x1A (+CMGS/OK or the error) is held until Tick() sees the Clock
+// pass 0x1A time + latency; meanwhile Feed only buffers input (processed after the answer) and no
+// unsolicited output is written. The submit itself (MR, callbacks, status report) happens at the 0x1A.
+//
 // Ownership: the modem keeps a reference to the Clock, which must outlive it. Callbacks are invoked
 // synchronously from Feed. Thread rule: not thread-safe; one owner thread calls every member.
 #pragma once
@@ -48,6 +54,7 @@ struct ModemIdentity {
   std::string imsi = "001010123456789";
   std::string smsc = "+15550000000";
   std::string operator_name = "Osprey Net";
+  std::string network_code = "00101";  // MCC+MNC, +COPS numeric format
 };
 
 struct ModemConfig {
@@ -58,6 +65,8 @@ struct ModemConfig {
   std::size_t storage_slots = 20;
   std::chrono::seconds report_delay{0};  // submit -> status report
   std::uint8_t report_status = 0x00;     // TP-ST of generated status reports
+  std::string pin =
+      "1234";  // AT+CPIN=<pin> with this PIN unlocks a SIM in kPinRequired; wrong: +CME ERROR: 16
 };
 
 // One SMS-SUBMIT the host handed over (accepted or refused after decoding). A PDU that does not decode is
@@ -78,7 +87,8 @@ struct SubmitRecord {
   std::size_t cmgs_length = 0;  // what AT+CMGS=<len> said
   std::size_t tpdu_length = 0;  // what the PDU really had
   bool length_matches = false;
-  int cms_error = 0;  // 0 = accepted, else the +CMS ERROR code answered
+  int cms_error = 0;             // 0 = accepted, else the +CMS ERROR code answered
+  bool reply_swallowed = false;  // accepted, but the +CMGS/OK answer was never written
   Clock::TimePoint time;
 };
 
@@ -112,13 +122,20 @@ class AtModem {
 
   // Stores an incoming SMS-DELIVER (split into concatenated parts when long; GSM-7 if representable, else
   // UCS-2; SCTS = `time` or now) and queues `+CMTI: "SM",<idx>` per part when CNMI mt is 1..3. Returns the
-  // storage indexes. On failure returns kInvalidArgument (bad sender or text, too many parts) or kUnavailable
-  // (not enough free slots; nothing is stored).
+  // storage indexes. `encoding` kUnicode forces UCS-2. On failure returns kInvalidArgument (bad sender or
+  // text, too many parts) or kUnavailable (not enough free slots; nothing is stored).
   Result<std::vector<int>> Inject(std::string_view sender, std::string_view utf8_text,
-                                  std::optional<sms::Timestamp> time = std::nullopt);
+                                  std::optional<sms::Timestamp> time = std::nullopt,
+                                  sms::RequestedEncoding encoding = sms::RequestedEncoding::kStandard);
 
   // Fault injection (§3 item 10).
   void FailNextSubmits(int count, int cms_error);
+  // Every n-th submit from now on (n, 2n, ...) answers +CMS ERROR: <cms_error>; n <= 0 turns it off.
+  void FailEveryNth(int n, int cms_error);
+  // The answer to each later submit is written `latency` after its 0x1A (released by Tick); 0 = at once.
+  void SetSubmitLatency(std::chrono::milliseconds latency) { latency_ = latency; }
+  // The next `count` accepted submits get an MR and are recorded, but their answer is never written.
+  void SwallowNextReplies(int count) { swallow_count_ = count > 0 ? count : 0; }
   void SetSilent(bool silent) { silent_ = silent; }
   // Off network: +CREG stat 0, +COPS without operator, submits fail with +CMS ERROR: 331.
   void SetOffNetwork(bool off) { off_network_ = off; }
@@ -141,6 +158,10 @@ class AtModem {
     std::string pdu;
     std::size_t tpdu_length = 0;
   };
+  struct HeldReply {
+    Clock::TimePoint due;
+    Reply reply;
+  };
   struct PendingReport {
     Clock::TimePoint due;
     sms::StatusReport report;
@@ -152,6 +173,9 @@ class AtModem {
   };
 
   // at_modem.cpp: line discipline and general commands.
+  void ConsumeInput(std::string_view bytes);
+  std::string TakeOutput();
+  void ReleaseHeldReply();
   void FeedCommandByte(char byte);
   void FeedPduByte(char byte);
   void ExecuteLine(const std::string& line);
@@ -199,6 +223,7 @@ class AtModem {
   int cmgf_ = 0;
   int creg_mode_ = 0;
   int cgreg_mode_ = 0;
+  int cops_format_ = 0;  // 0 long alphanumeric, 2 numeric
   int cfun_ = 1;
   int cmms_ = 0;
   std::string cscs_ = "GSM";
@@ -216,6 +241,14 @@ class AtModem {
 
   int fail_count_ = 0;
   int fail_code_ = 0;
+  int fail_every_ = 0;
+  int fail_every_code_ = 0;
+  int fail_every_seen_ = 0;  // submits counted since FailEveryNth
+  int swallow_count_ = 0;
+  bool swallow_current_ = false;  // set by FinishSubmit for the submit being answered
+  std::chrono::milliseconds latency_{0};
+  std::optional<HeldReply> held_reply_;
+  std::string held_input_;  // bytes that arrived while held_reply_ was pending
   bool silent_ = false;
   bool off_network_ = false;
 };

@@ -96,6 +96,11 @@ AtModem::Reply AtModem::FinishSubmit() {
   if (record.cms_error == 0) {
     mr_ = (mr_ + 1) % 256;
     record.message_reference = mr_;
+    if (swallow_count_ > 0) {
+      --swallow_count_;
+      record.reply_swallowed = true;
+      swallow_current_ = true;
+    }
   }
   if (on_submit_) on_submit_(record);
   if (record.cms_error != 0) return CmsError(record.cms_error);
@@ -110,6 +115,7 @@ int AtModem::SubmitFault() {
     --fail_count_;
     return fail_code_;
   }
+  if (fail_every_ > 0 && ++fail_every_seen_ % fail_every_ == 0) return fail_every_code_;
   return 0;
 }
 
@@ -181,7 +187,7 @@ std::string AtModem::EmitDueReports() {
 }
 
 std::string AtModem::FlushUnsolicited() {
-  if (in_pdu_) return {};  // the host is typing a PDU after "> "
+  if (in_pdu_ || held_reply_) return {};  // the host is typing a PDU or waits for the submit answer
   std::string out = std::move(unsolicited_);
   unsolicited_.clear();
   return out + EmitDueReports();
@@ -276,7 +282,8 @@ std::size_t AtModem::FreeSlots() const {
 std::size_t AtModem::StoredCount() const { return slots_.size() - FreeSlots(); }
 
 Result<std::vector<int>> AtModem::Inject(std::string_view sender, std::string_view utf8_text,
-                                         std::optional<sms::Timestamp> time) {
+                                         std::optional<sms::Timestamp> time,
+                                         sms::RequestedEncoding encoding) {
   Result<sms::Address> from = sms::MakeAddress(sender);
   if (!from.ok()) return from.error();
   sms::DeliverRequest request;
@@ -285,6 +292,7 @@ Result<std::vector<int>> AtModem::Inject(std::string_view sender, std::string_vi
   request.sender = *from;
   request.scts = time ? *time : ToTimestamp(clock_.Now());
   request.text = std::string(utf8_text);
+  request.encoding = encoding;
   Result<std::vector<std::string>> parts = sms::EncodeDeliverParts(request, next_concat_ref_);
   if (!parts.ok()) return parts.error();
   if (parts->size() > FreeSlots()) return Error(ErrorCode::kUnavailable, "SIM storage full");

@@ -201,5 +201,90 @@ TEST_F(AtModemSmsTest, SilentSubmitIsStillProcessed) {
   EXPECT_EQ(Send(kVectors[0].pdu, 35), Ok("+CMGS: 2"));
 }
 
+TEST_F(AtModemSmsTest, FailsEveryNthSubmit) {
+  modem_.FailEveryNth(3, 38);
+  std::vector<std::string> answers;
+  for (int i = 0; i < 7; ++i) answers.push_back(Send(kVectors[0].pdu, 35));
+  EXPECT_EQ(answers[0], Ok("+CMGS: 1"));
+  EXPECT_EQ(answers[1], Ok("+CMGS: 2"));
+  EXPECT_EQ(answers[2], "\r\n+CMS ERROR: 38\r\n");
+  EXPECT_EQ(answers[3], Ok("+CMGS: 3"));
+  EXPECT_EQ(answers[4], Ok("+CMGS: 4"));
+  EXPECT_EQ(answers[5], "\r\n+CMS ERROR: 38\r\n");
+  EXPECT_EQ(answers[6], Ok("+CMGS: 5"));
+  EXPECT_EQ(messages_.size(), 5u);
+  modem_.FailEveryNth(0, 38);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Send(kVectors[0].pdu, 35), Ok("+CMGS: " + std::to_string(6 + i)));
+}
+
+TEST_F(AtModemSmsTest, FailNextTakesPrecedenceOverFailEvery) {
+  modem_.FailEveryNth(2, 42);
+  modem_.FailNextSubmits(1, 27);
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), "\r\n+CMS ERROR: 27\r\n");
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), Ok("+CMGS: 1"));
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), "\r\n+CMS ERROR: 42\r\n");
+}
+
+TEST_F(AtModemSmsTest, LatencyHoldsAnswerUntilTickAndBuffersInput) {
+  modem_.SetSubmitLatency(500ms);
+  EXPECT_EQ(Cmd("AT+CMGS=35"), "\r\n> ");
+  EXPECT_EQ(modem_.Feed(std::string(kVectors[0].pdu) + "\x1a"), "");
+  ASSERT_EQ(submits_.size(), 1u);  // the submit itself happened at the 0x1A
+  EXPECT_EQ(messages_.size(), 1u);
+  EXPECT_EQ(Cmd("AT"), "");  // buffered, not answered before the submit answer
+  ASSERT_TRUE(modem_.Inject("+4915112345678", "hi").ok());
+  Cmd("AT+CNMI=2,1,0,2,0");  // still buffered: the +CMTI above was queued with CNMI mt 0
+  clock_.Advance(499ms);
+  EXPECT_EQ(modem_.Tick(), "");
+  clock_.Advance(1ms);
+  EXPECT_EQ(modem_.Tick(), Ok("+CMGS: 1") + "\r\nOK\r\n\r\nOK\r\n");
+  EXPECT_EQ(modem_.Tick(), "");
+}
+
+TEST_F(AtModemSmsTest, LatencyAppliesToErrorsAndHoldsUnsolicitedOutput) {
+  Cmd("AT+CNMI=2,1,0,2,0");
+  modem_.SetSubmitLatency(100ms);
+  modem_.FailNextSubmits(1, 38);
+  EXPECT_EQ(Cmd("AT+CMGS=35"), "\r\n> ");
+  EXPECT_EQ(modem_.Feed(std::string(kVectors[0].pdu) + "\x1a"), "");
+  ASSERT_TRUE(modem_.Inject("+4915112345678", "hi").ok());
+  EXPECT_EQ(modem_.Tick(), "");
+  clock_.Advance(100ms);
+  EXPECT_EQ(modem_.Tick(), "\r\n+CMS ERROR: 38\r\n\r\n+CMTI: \"SM\",1\r\n");
+  modem_.SetSubmitLatency(0ms);
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), Ok("+CMGS: 1"));
+}
+
+TEST_F(AtModemSmsTest, SwallowedRepliesAreRecordedButNeverAnswered) {
+  modem_.SwallowNextReplies(2);
+  modem_.FailNextSubmits(1, 38);
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), "\r\n+CMS ERROR: 38\r\n");  // refused submits are not swallowed
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), "");
+  clock_.Advance(10s);
+  EXPECT_EQ(modem_.Tick(), "");
+  EXPECT_EQ(Send(kVectors[1].pdu, 36), "");
+  EXPECT_EQ(Cmd("AT"), "\r\nOK\r\n");  // back in command mode
+  EXPECT_EQ(Send(kVectors[0].pdu, 35), Ok("+CMGS: 3"));
+  ASSERT_EQ(submits_.size(), 4u);
+  EXPECT_FALSE(submits_[0].reply_swallowed);
+  EXPECT_TRUE(submits_[1].reply_swallowed);
+  EXPECT_EQ(submits_[1].message_reference, 1);
+  EXPECT_TRUE(submits_[2].reply_swallowed);
+  EXPECT_EQ(submits_[2].message_reference, 2);
+  EXPECT_FALSE(submits_[3].reply_swallowed);
+  EXPECT_EQ(messages_.size(), 3u);  // the phone got the swallowed ones
+}
+
+TEST_F(AtModemSmsTest, InjectCanForceUcs2) {
+  ASSERT_TRUE(modem_.Inject("+4915112345678", "plain", std::nullopt, sms::RequestedEncoding::kUnicode).ok());
+  std::string listing = Cmd("AT+CMGL=4");
+  std::size_t pdu_start = listing.find("\r\n", listing.find("+CMGL:")) + 2;
+  std::string pdu = listing.substr(pdu_start, listing.find("\r\n", pdu_start) - pdu_start);
+  Result<sms::Deliver> deliver = sms::DecodeDeliver(pdu);
+  ASSERT_TRUE(deliver.ok()) << pdu;
+  EXPECT_EQ(deliver->coding.alphabet, sms::Alphabet::kUcs2);
+  EXPECT_EQ(deliver->text, "plain");
+}
+
 }  // namespace
 }  // namespace osprey::smsgw::emulator

@@ -118,13 +118,31 @@ TEST_F(AtModemTest, SimStates) {
   EXPECT_EQ(Cmd("AT+CPMS?"), "\r\n+CMS ERROR: 310\r\n");
 }
 
+TEST_F(AtModemTest, PinEntryUnlocksTheSimOnlyWithTheRightPin) {
+  Cmd("ATE0");
+  Cmd("AT+CMEE=1");
+  modem_.SetSimState(SimState::kPinRequired);
+  EXPECT_EQ(Cmd("AT+CPIN=\"0000\""), "\r\n+CME ERROR: 16\r\n");
+  EXPECT_EQ(Cmd("AT+CPIN?"), "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CPIN=\"1234\""), "\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CPIN?"), "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CPIN=1234"), "\r\nOK\r\n");  // nothing left to enter
+  modem_.SetSimState(SimState::kPukRequired);
+  EXPECT_EQ(Cmd("AT+CPIN=1234"), "\r\n+CME ERROR: 12\r\n");
+}
+
 TEST_F(AtModemTest, RegistrationAndSignal) {
   Cmd("ATE0");
   EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
   EXPECT_EQ(Cmd("AT+CREG=2"), "\r\nOK\r\n");
-  EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 2,1\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 2,1,\"00A1\",\"0B12\"\r\n\r\nOK\r\n");
   EXPECT_EQ(Cmd("AT+CGREG=2"), "\r\nOK\r\n");
-  EXPECT_EQ(Cmd("AT+CGREG?"), "\r\n+CGREG: 2,1\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CGREG?"), "\r\n+CGREG: 2,1,\"00A1\",\"0B12\"\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CGATT?"), "\r\n+CGATT: 1\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+COPS=3,2"), "\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+COPS?"), "\r\n+COPS: 0,2,\"00101\"\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+COPS=3,0"), "\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+COPS?"), "\r\n+COPS: 0,0,\"Osprey Net\"\r\n\r\nOK\r\n");
   EXPECT_EQ(Cmd("AT+CREG=7"), "\r\nERROR\r\n");
   ASSERT_TRUE(modem_.SetSignal(99).ok());
   EXPECT_EQ(Cmd("AT+CSQ"), "\r\n+CSQ: 99,99\r\n\r\nOK\r\n");
@@ -135,8 +153,9 @@ TEST_F(AtModemTest, RegistrationAndSignal) {
   modem_.SetOffNetwork(true);
   EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 2,0\r\n\r\nOK\r\n");
   EXPECT_EQ(Cmd("AT+COPS?"), "\r\n+COPS: 0\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CGATT?"), "\r\n+CGATT: 0\r\n\r\nOK\r\n");
   modem_.SetOffNetwork(false);
-  EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 2,1\r\n\r\nOK\r\n");
+  EXPECT_EQ(Cmd("AT+CREG?"), "\r\n+CREG: 2,1,\"00A1\",\"0B12\"\r\n\r\nOK\r\n");
 }
 
 TEST_F(AtModemTest, SettingsCommands) {

@@ -34,6 +34,10 @@ struct OutgoingPart {
   bool flash = false;           // class-0 SMS
   int validity_vp = 255;        // relative TP-VP (spec §4 item 9); 255 = maximum
   bool request_report = false;  // TP-SRR
+  // Concatenation reference (8-bit) shared by every part of the message; meaningful when total_parts > 1.
+  // Derived from the message id, so a part re-sent after a crash or a retry keeps its siblings' reference
+  // [D, docs/compatibility.md].
+  int concat_ref = 0;
 };
 
 // The modem accepted the part.
@@ -78,12 +82,20 @@ struct ModemHealth {
 };
 
 // A received SMS part, as the modem delivered it.
+// Concatenation info from the part's UDH (TS 23.040 §9.2.3.24.1/.8).
+struct IncomingConcat {
+  int ref = 0;    // 8- or 16-bit reference
+  int total = 1;  // parts of the whole message
+  int seq = 1;    // 1-based number of this part
+};
+
 struct IncomingSms {
   int modem_no = 0;
   std::string sender;
-  std::string text;
-  std::string coding;
-  Clock::TimePoint received_at;
+  std::string text;                      // UTF-8 text of this part
+  std::string coding;                    // "standard" (GSM-7), "unicode" (UCS-2) or "8bit"
+  Clock::TimePoint received_at;          // the SC timestamp when known, else the time the modem reported it
+  std::optional<IncomingConcat> concat;  // set for one part of a multipart message
 };
 
 // A status report for a part this modem submitted.
@@ -96,11 +108,14 @@ struct DeliveryReport {
 };
 
 // Receives what a modem reports on its own. REQUIRES: thread-safe (see the thread rule above).
+// Each call returns true once the event is durably handled (stored, or deliberately dropped, e.g. a report
+// that matches no part) and false when it could not be kept (database down): the driver then leaves the
+// message on the SIM and offers it again later, so nothing a modem received is lost.
 class ModemListener {
  public:
   virtual ~ModemListener() = default;
-  virtual void OnIncomingSms(const IncomingSms& sms) = 0;
-  virtual void OnDeliveryReport(const DeliveryReport& report) = 0;
+  virtual bool OnIncomingSms(const IncomingSms& sms) = 0;
+  virtual bool OnDeliveryReport(const DeliveryReport& report) = 0;
 };
 
 class ModemDriver {

@@ -26,10 +26,11 @@ OutgoingPart Part(std::int64_t id, bool report = false) {
 
 class CapturingListener : public ModemListener {
  public:
-  void OnIncomingSms(const IncomingSms&) override {}
-  void OnDeliveryReport(const DeliveryReport& r) override {
+  bool OnIncomingSms(const IncomingSms&) override { return true; }
+  bool OnDeliveryReport(const DeliveryReport& r) override {
     std::lock_guard lock(mu);
     reports.push_back(r);
+    return true;
   }
   std::mutex mu;
   std::vector<DeliveryReport> reports;

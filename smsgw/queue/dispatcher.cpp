@@ -39,6 +39,12 @@ bool Dispatcher::stopping() {
 }
 
 void Dispatcher::Loop(modem::ModemDriver* driver) {
+  ModemPace pace;
+  auto rate = options_.parts_per_minute.find(driver->modem_no());
+  if (rate != options_.parts_per_minute.end() && rate->second > 0) {
+    pace.interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(60.0 / rate->second));
+  }
   while (!stopping()) {
     std::uint64_t seen = 0;
     {
@@ -46,14 +52,50 @@ void Dispatcher::Loop(modem::ModemDriver* driver) {
       seen = wake_seq_;
     }
     MaybeRecover();
-    if (SendOne(*driver)) continue;
+    if (SendOne(*driver, pace)) continue;
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || wake_seq_ != seen; });
   }
 }
 
-bool Dispatcher::SendOne(modem::ModemDriver& driver) {
-  if (options_.available && !options_.available(driver.modem_no())) return false;
+bool Dispatcher::CheckAvailable(int modem_no, ModemPace& pace) {
+  if (!options_.available || options_.available(modem_no)) {
+    if (pace.unavailable_since) spdlog::info("modem {}: back in service", modem_no);
+    pace.unavailable_since.reset();
+    pace.released = false;
+    return true;
+  }
+  const Clock::TimePoint now = clock_.Now();
+  if (!pace.unavailable_since) {
+    pace.unavailable_since = now;
+    spdlog::warn("modem {}: out of service; other modems take its unpinned messages", modem_no);
+  }
+  if (!pace.released && now - *pace.unavailable_since >= options_.failover_after) {
+    auto moved = store_.ReleaseStranded(modem_no, now);
+    if (!moved.ok()) {
+      spdlog::warn("modem {}: cannot release its part-sent messages: {}", modem_no, moved.error().ToString());
+    } else {
+      pace.released = true;
+      if (*moved > 0) {
+        spdlog::warn("modem {}: {} part-sent message(s) go to other modems", modem_no, *moved);
+        Wake();
+      }
+    }
+  }
+  return false;
+}
+
+bool Dispatcher::WaitForPace(ModemPace& pace) {
+  if (pace.interval == std::chrono::steady_clock::duration::zero()) return !stopping();
+  std::unique_lock lock(mu_);
+  cv_.wait_until(lock, pace.next_part, [&] { return stopping_; });
+  if (stopping_) return false;
+  pace.next_part = std::chrono::steady_clock::now() + pace.interval;
+  return true;
+}
+
+bool Dispatcher::SendOne(modem::ModemDriver& driver, ModemPace& pace) {
+  if (!CheckAvailable(driver.modem_no(), pace)) return false;
   auto claim = store_.ClaimNext(options_.id, driver.modem_no(), clock_.Now());
   if (!claim.ok()) {
     spdlog::warn("modem {}: cannot claim a message: {}", driver.modem_no(), claim.error().ToString());
@@ -62,15 +104,15 @@ bool Dispatcher::SendOne(modem::ModemDriver& driver) {
   if (!claim->has_value()) return false;
   const ClaimedMessage& message = **claim;
   Track(message);
-  SendParts(driver, message);
+  SendParts(driver, message, pace);
   Untrack(message.id);
   return true;
 }
 
-void Dispatcher::SendParts(modem::ModemDriver& driver, const ClaimedMessage& message) {
+void Dispatcher::SendParts(modem::ModemDriver& driver, const ClaimedMessage& message, ModemPace& pace) {
   for (const ClaimedPart& part : message.parts) {
     if (part.state != PartState::kQueued) continue;
-    if (stopping()) {
+    if (!WaitForPace(pace)) {
       (void)store_.ReleaseLease(message);
       return;
     }

@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,13 @@ struct DispatcherOptions {
   // Whether a modem may take new messages now (e.g. not disabled through PUT /modem/status); unset = always.
   // Called from the sending loops; must be thread-safe and cheap.
   std::function<bool(int modem_no)> available;
+  // Per-modem send rate limit in SMS parts per minute (absent or 0 = unlimited): consecutive parts on that
+  // modem start at least 60 s / rate apart (real time).
+  std::map<int, double> parts_per_minute;
+  // A modem that has not been available for this long (Clock time) gives up the unpinned messages it had
+  // part-sent, so that another modem sends them whole (Store::ReleaseStranded). Unpinned messages it never
+  // touched flow to the other modems at once anyway.
+  std::chrono::milliseconds failover_after{std::chrono::seconds(60)};
 };
 
 class Dispatcher {
@@ -53,10 +61,20 @@ class Dispatcher {
   void Wake();
 
  private:
+  // Per-loop state of one modem's sending loop (only that loop's thread touches it).
+  struct ModemPace {
+    std::chrono::steady_clock::duration interval{};     // rate limit gap between parts; 0 = none
+    std::chrono::steady_clock::time_point next_part{};  // earliest start of the next part
+    std::optional<Clock::TimePoint> unavailable_since;  // when the modem was first seen unavailable
+    bool released = false;                              // stranded messages released for this outage
+  };
   void Loop(modem::ModemDriver* driver);
   // Claims and sends one message; false when there was nothing to claim (or the store failed).
-  bool SendOne(modem::ModemDriver& driver);
-  void SendParts(modem::ModemDriver& driver, const ClaimedMessage& message);
+  bool SendOne(modem::ModemDriver& driver, ModemPace& pace);
+  bool CheckAvailable(int modem_no, ModemPace& pace);
+  void SendParts(modem::ModemDriver& driver, const ClaimedMessage& message, ModemPace& pace);
+  // Waits until the rate limit allows the next part; false when stopping.
+  bool WaitForPace(ModemPace& pace);
   void MaybeRecover();
   void KeepLeases();
   void Track(const ClaimedMessage& message);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <thread>
 #include <utility>
@@ -140,6 +141,57 @@ TEST_P(DispatcherTest, TwoDispatchersSendEveryPartExactlyOnce) {
   EXPECT_EQ(submissions.size(), expected_parts);
   for (const auto& [key, count] : submissions) EXPECT_EQ(count, 1) << key.first << "/" << key.second;
   EXPECT_EQ(CountIn(Folder::kOutbox), 0);
+}
+
+TEST_P(DispatcherTest, RateLimitSpacesPartsOnThatModemOnly) {
+  LoopbackDriver limited(1, 0ms);
+  Enqueue(Msg("+1", {"a", "b", "c", "d"}));
+  DispatcherOptions options = FastOptions("d");
+  options.parts_per_minute[1] = 600;  // one part per 100 ms
+  Dispatcher dispatcher(*store_, {&limited}, clock_, options);
+  const auto started = std::chrono::steady_clock::now();
+  dispatcher.Start();
+  ASSERT_TRUE(WaitForCount(Folder::kSent, 1));
+  const auto took = std::chrono::steady_clock::now() - started;
+  dispatcher.Stop();
+  EXPECT_EQ(limited.AcceptedCount(), 4u);
+  EXPECT_GE(took, 300ms);  // three gaps of at least 100 ms between four parts (a lower bound only)
+}
+
+TEST_P(DispatcherTest, AModemOutOfServiceHandsItsPartSentMessagesOver) {
+  StoreOptions store_options = testing::UtcOptions();
+  store_options.backoff = {0s};
+  Reopen(store_options);
+  std::int64_t id = Enqueue(Msg("+1", {"one", "two", "three"}));
+  // Modem 1 sent part 1, then lost contact while sending part 2.
+  auto claim = Claim(kStart, 1);
+  ASSERT_TRUE(claim.has_value());
+  ASSERT_TRUE(*store_->MarkSubmitting(*claim, 1, 1));
+  ASSERT_EQ(*store_->RecordOutcome(*claim, 1, 1, testing::Accepted(5), kStart), NextStep::kNextPart);
+  ASSERT_TRUE(*store_->MarkSubmitting(*claim, 2, 1));
+  ASSERT_EQ(
+      *store_->RecordOutcome(*claim, 2, 1, testing::Failed(modem::SubmitErrorClass::kUnknown, {}), kStart),
+      NextStep::kDone);
+
+  LoopbackDriver one(1, 0ms), two(2, 0ms);
+  std::atomic<bool> one_up{false};
+  DispatcherOptions options = FastOptions("d");
+  options.available = [&](int n) { return n != 1 || one_up.load(); };
+  options.failover_after = 5s;
+  Dispatcher dispatcher(*store_, {&one, &two}, clock_, options);
+  dispatcher.Start();
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(CountIn(Folder::kOutbox), 1);  // before failover_after it waits for its modem
+  clock_.Advance(5s);
+  dispatcher.Wake();
+  ASSERT_TRUE(WaitForCount(Folder::kSent, 1));
+  dispatcher.Stop();
+  EXPECT_TRUE(one.Records().empty());
+  ASSERT_EQ(two.Records().size(), 3u);  // the whole message, from one originator
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(two.Records()[i].part.message_id, id);
+    EXPECT_EQ(two.Records()[i].part.part_no, i + 1);
+  }
 }
 
 OSPREY_INSTANTIATE_FOR_ENGINES(DispatcherTest);

@@ -60,4 +60,32 @@ long long Exec(soci::session& s, const std::string& sql, const A&... binds) {
   return st.get_affected_rows();
 }
 
+// Kept statements (Database::SessionLocal, SQLite only): a statement whose binds and intos are exchanged
+// once and which is compiled once, then executed many times with new values in the bound variables.
+inline void PrepareKept(soci::statement& st, const std::string& sql) {
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+}
+
+// Resets a kept statement when leaving the scope, also on an exception, so that it never holds the
+// connection's read snapshot (or a half-stepped RETURNING) after its use.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(soci::statement& st) : st_(st) {}
+  ~ResetOnExit() { sql::ResetStatement(st_, sql::Engine::kSqlite); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  soci::statement& st_;
+};
+
+// Executes a kept write statement and returns the number of rows it changed.
+inline long long ExecKept(soci::statement& st) {
+  ResetOnExit reset(st);
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
 }  // namespace osprey::smsgw::queue::internal

@@ -132,6 +132,7 @@ modem::OutgoingPart ClaimedMessage::ToOutgoing(const ClaimedPart& part) const {
   out.flash = flash;
   out.validity_vp = validity_vp;
   out.request_report = report_requested;
+  out.concat_ref = static_cast<int>(id & 0xFF);
   return out;
 }
 
@@ -179,16 +180,48 @@ Result<bool> Store::RenewLease(const ClaimedMessage& message, Clock::TimePoint n
   return changed == 1;
 }
 
+namespace {
+
+constexpr const char* kMarkSubmitting =
+    "UPDATE smsgw_message_parts SET state = 'submitting', modem_no = :m WHERE message_id = :id"
+    " AND seq = :s AND state = 'queued' AND EXISTS (SELECT 1 FROM smsgw_messages m"
+    " WHERE m.id = :mid AND m.lease_owner = :o AND m.status = 'reserved')";
+
+// SQLite: MarkSubmitting's UPDATE compiled once per pooled connection, and the values it is bound to.
+struct KeptMark {
+  explicit KeptMark(soci::session& s) : st(s) {
+    st.exchange(soci::use(modem_no));
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(seq));
+    st.exchange(soci::use(id));
+    st.exchange(soci::use(owner));
+    internal::PrepareKept(st, kMarkSubmitting);
+  }
+  soci::statement st;
+  long long id = 0;
+  int seq = 0, modem_no = 0;
+  std::string owner;
+};
+
+}  // namespace
+
 Result<bool> Store::MarkSubmitting(const ClaimedMessage& message, int seq, int modem_no) {
   // One autocommitted statement keeps this per-part write cheap; the Dispatcher's lease keeper renews.
   long long id = message.id;
   bool marked = false;
   Status st = internal::Read(db_, "mark submitting", [&](soci::session& s) {
-    marked = Exec(s,
-                  "UPDATE smsgw_message_parts SET state = 'submitting', modem_no = :m WHERE message_id = :id"
-                  " AND seq = :s AND state = 'queued' AND EXISTS (SELECT 1 FROM smsgw_messages m"
-                  " WHERE m.id = :mid AND m.lease_owner = :o AND m.status = 'reserved')",
-                  modem_no, id, seq, id, message.lease_owner) == 1;
+    static const char kMarkKey = 0;
+    KeptMark* kept = db_.SessionLocal<KeptMark>(
+        s, &kMarkKey, [](soci::session& session) { return std::make_unique<KeptMark>(session); });
+    if (kept != nullptr) {
+      kept->id = id;
+      kept->seq = seq;
+      kept->modem_no = modem_no;
+      kept->owner = message.lease_owner;
+      marked = internal::ExecKept(kept->st) == 1;
+      return;
+    }
+    marked = Exec(s, kMarkSubmitting, modem_no, id, seq, id, message.lease_owner) == 1;
   });
   if (!st.ok()) return st.error();
   return marked;

@@ -184,6 +184,13 @@ class Store final : public MessageSink {
   // Returns the number of messages resolved.
   Result<int> RecoverAbandoned(Clock::TimePoint now);
 
+  // Frees outbox messages stranded on a modem that is out of service: unpinned messages whose earlier parts
+  // went out through `modem_no` (so ClaimNext keeps them for it) and that nobody is sending (lease free or
+  // expired, no part submitting). Their parts all become queued again, so another modem sends the WHOLE
+  // message under its own originator and the recipient can reassemble it [D, docs/compatibility.md]; the
+  // recipient may see the first parts twice. Returns how many messages moved.
+  Result<int> ReleaseStranded(int modem_no, Clock::TimePoint now);
+
   // Matches a status report to the newest submitted part with the same modem, TP-MR and recipient within
   // options.report_window, and updates the part and the message's aggregate status. false when unmatched.
   Result<bool> RecordDeliveryReport(const modem::DeliveryReport& report);

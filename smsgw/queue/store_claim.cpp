@@ -1,5 +1,6 @@
 // Claiming: picking the best eligible outbox message and leasing it in one conditional write.
 #include <atomic>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -67,33 +68,18 @@ struct Returned {
   }
 };
 
-// Runs a lease-taking UPDATE ... RETURNING; `id` is bound before the eligibility values when given.
+// PostgreSQL: runs the one lease-taking UPDATE ... RETURNING as a one-time query.
 bool Take(soci::session& s, const std::string& sql, long long until, const std::string& owner,
-          const long long* id, const Eligibility& e, Returned& out) {
+          const Eligibility& e, Returned& out) {
   soci::statement st(s);
   st.exchange(soci::use(until));
   st.exchange(soci::use(owner));
-  if (id != nullptr) st.exchange(soci::use(*id));
   e.Bind(st);
   out.Bind(st);
   st.alloc();
   st.prepare(sql, soci::details::st_one_time_query);  // one round trip on PostgreSQL, no PREPARE/DEALLOCATE
   st.define_and_bind();
   return st.execute(true) && out.ind == soci::i_ok;
-}
-
-std::vector<long long> Candidates(soci::session& s, const Eligibility& e) {
-  std::vector<long long> ids(kSqliteCandidates);
-  soci::statement st(s);
-  e.Bind(st);
-  st.exchange(soci::into(ids));
-  st.alloc();
-  st.prepare(std::string("SELECT id FROM smsgw_messages WHERE ") + kEligible + kBestFirst + " LIMIT " +
-                 std::to_string(kSqliteCandidates),
-             soci::details::st_one_time_query);
-  st.define_and_bind();
-  if (!st.execute(true)) ids.clear();
-  return ids;
 }
 
 std::vector<ClaimedPart> LoadParts(soci::session& s, long long id) {
@@ -108,6 +94,89 @@ std::vector<ClaimedPart> LoadParts(soci::session& s, long long id) {
   }
   return parts;
 }
+
+// SQLite: the claim's three statements, compiled once per pooled connection (Database::SessionLocal), and
+// the variables they are bound to. One writer at a time: choose candidates without the write lock, then
+// take the first one still eligible with a conditional update; losing all of them means others
+// progressed: look again.
+class SqliteClaim {
+ public:
+  explicit SqliteClaim(soci::session& s) : candidates_(s), take_(s), parts_(s) {
+    e_.Bind(candidates_);
+    candidates_.exchange(soci::into(candidate_));
+    internal::PrepareKept(candidates_, std::string("SELECT id FROM smsgw_messages WHERE ") + kEligible +
+                                           kBestFirst + " LIMIT " + std::to_string(kSqliteCandidates));
+    take_.exchange(soci::use(until_));
+    take_.exchange(soci::use(owner_));
+    take_.exchange(soci::use(id_));
+    e_.Bind(take_);
+    row_.Bind(take_);
+    internal::PrepareKept(take_, std::string(kTake) + ":id AND " + kEligible + kReturning);
+    parts_.exchange(soci::use(id_));
+    parts_.exchange(soci::into(seq_));
+    parts_.exchange(soci::into(text_));
+    parts_.exchange(soci::into(state_));
+    internal::PrepareKept(
+        parts_, "SELECT seq, text, state FROM smsgw_message_parts WHERE message_id = :id ORDER BY seq");
+  }
+
+  // Leases the best eligible message to `owner` until `until`; fills `row` and `parts` when one was taken.
+  bool Claim(const Eligibility& e, long long until, const std::string& owner, Returned& row,
+             std::vector<ClaimedPart>& parts) {
+    e_ = e;
+    until_ = until;
+    owner_ = owner;
+    for (int round = 0; round < kMaxClaimRounds; ++round) {
+      std::vector<long long> ids = Candidates();
+      if (ids.empty()) return false;
+      for (long long id : ids) {
+        if (!Take(id)) continue;
+        row = row_;
+        parts = Parts();
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<long long> Candidates() {
+    internal::ResetOnExit reset(candidates_);
+    std::vector<long long> ids;
+    if (!candidates_.execute(true)) return ids;
+    do ids.push_back(candidate_);
+    while (candidates_.fetch());
+    return ids;
+  }
+
+  bool Take(long long id) {
+    internal::ResetOnExit reset(take_);  // RETURNING stopped at its row: release it
+    id_ = id;
+    row_.ind = soci::i_null;
+    return take_.execute(true) && row_.ind == soci::i_ok;
+  }
+
+  std::vector<ClaimedPart> Parts() {
+    internal::ResetOnExit reset(parts_);
+    std::vector<ClaimedPart> parts;
+    if (!parts_.execute(true)) return parts;
+    do {
+      auto state = ParsePartStateName(state_);
+      if (!state.ok()) throw std::runtime_error(state.error().message());
+      parts.push_back({seq_, text_, *state});
+    } while (parts_.fetch());
+    return parts;
+  }
+
+  soci::statement candidates_, take_, parts_;
+  // The bound values: the statements refer to these members.
+  Eligibility e_;
+  long long until_ = 0, id_ = 0, candidate_ = 0;
+  std::string owner_;
+  Returned row_;
+  int seq_ = 0;
+  std::string text_, state_;
+};
 
 std::string UniqueLeaseOwner(const std::string& worker_id) {
   // A fresh owner per claim, so a worker whose lease expired and was taken cannot renew the new one.
@@ -135,23 +204,18 @@ Result<bool> Store::TakeBest(const std::string& owner, std::optional<int> modem_
   Returned row;
   bool taken = false;
   Status st = internal::Read(db_, "claim", [&](soci::session& s) {
-    if (db_.engine() == sql::Engine::kPostgresql) {
-      // One statement: rows other workers are taking are skipped, not waited for.
-      taken = Take(s,
-                   std::string(kTake) + "(SELECT id FROM smsgw_messages WHERE " + kEligible + kBestFirst +
-                       " LIMIT 1 FOR UPDATE SKIP LOCKED)" + kReturning,
-                   until, owner, nullptr, e, row);
-    } else {
-      // One writer at a time: choose candidates without the write lock, then take the first one still
-      // eligible with a conditional update. Losing all of them means others progressed: look again.
-      const std::string take = std::string(kTake) + ":id AND " + kEligible + kReturning;
-      for (int round = 0; round < kMaxClaimRounds && !taken; ++round) {
-        std::vector<long long> ids = Candidates(s, e);
-        if (ids.empty()) break;
-        for (std::size_t i = 0; i < ids.size() && !taken; ++i)
-          taken = Take(s, take, until, owner, &ids[i], e, row);
-      }
+    static const char kClaimKey = 0;
+    SqliteClaim* kept = db_.SessionLocal<SqliteClaim>(
+        s, &kClaimKey, [](soci::session& session) { return std::make_unique<SqliteClaim>(session); });
+    if (kept != nullptr) {
+      taken = kept->Claim(e, until, owner, row, claim.parts);
+      return;
     }
+    // PostgreSQL, one statement: rows other workers are taking are skipped, not waited for.
+    taken = Take(s,
+                 std::string(kTake) + "(SELECT id FROM smsgw_messages WHERE " + kEligible + kBestFirst +
+                     " LIMIT 1 FOR UPDATE SKIP LOCKED)" + kReturning,
+                 until, owner, e, row);
     if (taken) claim.parts = LoadParts(s, row.id);
   });
   if (!st.ok()) return st.error();

@@ -1,5 +1,6 @@
 // What happens after a part went to the modem, crash recovery and delivery reports.
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "smsgw/queue/sql_rows.hpp"
@@ -74,31 +75,83 @@ Result<NextStep> Store::RecordOutcome(const ClaimedMessage& message, int seq, in
   return next;
 }
 
+namespace {
+
+constexpr const char* kPartSubmitted =
+    "UPDATE smsgw_message_parts SET state = 'submitted', tp_mr = :mr, modem_no = :m, submitted_at = :n,"
+    " error_code = NULL WHERE message_id = :id AND seq = :s";
+constexpr const char* kMessageNextPart =
+    "UPDATE smsgw_messages SET modem_used = :m, update_date = :n WHERE id = :id"
+    " AND lease_owner = :o AND status = 'reserved'";
+constexpr const char* kMessageSent =
+    "UPDATE smsgw_messages SET modem_used = :m, status = :st, sending_date = :n, update_date = :u,"
+    " lease_until = NULL, lease_owner = NULL WHERE id = :id AND lease_owner = :o"
+    " AND status = 'reserved'";
+
+// SQLite: the accepted path's three UPDATEs compiled once per pooled connection, and their values.
+struct KeptAccepted {
+  explicit KeptAccepted(soci::session& s) : part(s), next_part(s), sent(s) {
+    part.exchange(soci::use(mr));
+    part.exchange(soci::use(modem_no));
+    part.exchange(soci::use(now_ms));
+    part.exchange(soci::use(id));
+    part.exchange(soci::use(seq));
+    internal::PrepareKept(part, kPartSubmitted);
+    next_part.exchange(soci::use(modem_no));
+    next_part.exchange(soci::use(now_ms));
+    next_part.exchange(soci::use(id));
+    next_part.exchange(soci::use(owner));
+    internal::PrepareKept(next_part, kMessageNextPart);
+    sent.exchange(soci::use(modem_no));
+    sent.exchange(soci::use(status));
+    sent.exchange(soci::use(now_ms));
+    sent.exchange(soci::use(now_ms));
+    sent.exchange(soci::use(id));
+    sent.exchange(soci::use(owner));
+    internal::PrepareKept(sent, kMessageSent);
+  }
+  soci::statement part, next_part, sent;
+  long long id = 0, now_ms = 0;
+  int seq = 0, modem_no = 0, mr = 0;
+  std::string owner, status;
+};
+
+}  // namespace
+
 NextStep Store::RecordAccepted(soci::session& s, const ClaimedMessage& message, int seq, int modem_no, int mr,
                                Clock::TimePoint now) {
   long long id = message.id, now_ms = ToMillis(now);
-  Exec(s,
-       "UPDATE smsgw_message_parts SET state = 'submitted', tp_mr = :mr, modem_no = :m, submitted_at = :n,"
-       " error_code = NULL WHERE message_id = :id AND seq = :s",
-       mr, modem_no, now_ms, id, seq);
+  static const char kAcceptedKey = 0;
+  KeptAccepted* kept = db_.SessionLocal<KeptAccepted>(
+      s, &kAcceptedKey, [](soci::session& session) { return std::make_unique<KeptAccepted>(session); });
+  if (kept != nullptr) {
+    kept->id = id;
+    kept->now_ms = now_ms;
+    kept->seq = seq;
+    kept->modem_no = modem_no;
+    kept->mr = mr;
+    kept->owner = message.lease_owner;
+    internal::ExecKept(kept->part);
+  } else {
+    Exec(s, kPartSubmitted, mr, modem_no, now_ms, id, seq);
+  }
   // Parts go out in order, so the claim's last waiting part completes the message.
   int last = 0;
   for (const auto& part : message.parts) last = part.state == PartState::kQueued ? part.seq : last;
   if (seq != last) {
-    bool held = Exec(s,
-                     "UPDATE smsgw_messages SET modem_used = :m, update_date = :n WHERE id = :id"
-                     " AND lease_owner = :o AND status = 'reserved'",
-                     modem_no, now_ms, id, message.lease_owner) == 1;
+    bool held = (kept != nullptr ? internal::ExecKept(kept->next_part)
+                                 : Exec(s, kMessageNextPart, modem_no, now_ms, id, message.lease_owner)) == 1;
     return held ? NextStep::kNextPart : NextStep::kDone;  // deleted or taken over: send nothing more
   }
   std::string status(FolderStatusName(message.report_requested ? MessageStatus::kSendingOk
                                                                : MessageStatus::kSendingOkNoReport));
-  bool held =
-      Exec(s,
-           "UPDATE smsgw_messages SET modem_used = :m, status = :st, sending_date = :n, update_date = :u,"
-           " lease_until = NULL, lease_owner = NULL WHERE id = :id AND lease_owner = :o"
-           " AND status = 'reserved'",
-           modem_no, status, now_ms, now_ms, id, message.lease_owner) == 1;
+  bool held = false;
+  if (kept != nullptr) {
+    kept->status = status;
+    held = internal::ExecKept(kept->sent) == 1;
+  } else {
+    held = Exec(s, kMessageSent, modem_no, status, now_ms, now_ms, id, message.lease_owner) == 1;
+  }
   // A report for an earlier part may already be in.
   if (held && message.report_requested) RefreshAggregate(s, id, now_ms, false);
   return NextStep::kDone;
@@ -171,6 +224,30 @@ Result<int> Store::RecoverAbandoned(Clock::TimePoint now) {
     if (!st.ok()) return st.error();
   }
   return resolved;
+}
+
+Result<int> Store::ReleaseStranded(int modem_no, Clock::TimePoint now) {
+  long long now_ms = ToMillis(now);
+  int moved = 0;
+  constexpr const char* kStranded =
+      "status = 'reserved' AND modem_used = :m AND modem_no IS NULL AND (lease_until IS NULL OR lease_until "
+      "< :n)"
+      " AND NOT EXISTS (SELECT 1 FROM smsgw_message_parts q WHERE q.message_id = smsgw_messages.id"
+      "                 AND q.state = 'submitting')";
+  Status st = internal::Transact(db_, "release stranded", [&](soci::session& s) {
+    Exec(s,
+         std::string("UPDATE smsgw_message_parts SET state = 'queued', modem_no = NULL, error_code = NULL"
+                     " WHERE state <> 'queued' AND message_id IN (SELECT id FROM smsgw_messages WHERE ") +
+             kStranded + ")",
+         modem_no, now_ms);
+    moved = static_cast<int>(Exec(s,
+                                  std::string("UPDATE smsgw_messages SET modem_used = NULL, update_date = :u"
+                                              " WHERE ") +
+                                      kStranded,
+                                  now_ms, modem_no, now_ms));
+  });
+  if (!st.ok()) return st.error();
+  return moved;
 }
 
 Result<bool> Store::RecordDeliveryReport(const modem::DeliveryReport& report) {

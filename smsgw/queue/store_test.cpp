@@ -263,6 +263,54 @@ TEST_P(StoreTest, RenewedLeasesAreNotTakenOver) {
   EXPECT_FALSE(*store_->MarkSubmitting(*claim, 1, 1));
 }
 
+TEST_P(StoreTest, StrandedPartSentMessageMovesWholeToAnotherModem) {
+  std::int64_t id = Enqueue(Msg("+1", {"one", "two", "three"}));
+  std::int64_t pinned_id = [&] {
+    NewMessage pinned = Msg("+2", {"a", "b"});
+    pinned.modem_no = 1;
+    return Enqueue(pinned);
+  }();
+  // Modem 1 sends part 1 of each, then its part 2 gets no answer (modem lost): both stay with modem 1.
+  for (int i = 0; i < 2; ++i) {
+    auto claim = Claim(At(std::chrono::seconds(i)), 1);
+    ASSERT_TRUE(claim.has_value());
+    ASSERT_TRUE(*store_->MarkSubmitting(*claim, 1, 1));
+    ASSERT_EQ(*store_->RecordOutcome(*claim, 1, 1, Accepted(10 + i), kStart), NextStep::kNextPart);
+    ASSERT_TRUE(*store_->MarkSubmitting(*claim, 2, 1));
+    ASSERT_EQ(*store_->RecordOutcome(*claim, 2, 1, Failed(SubmitErrorClass::kUnknown, std::nullopt), kStart),
+              NextStep::kDone);
+  }
+  EXPECT_FALSE(Claim(At(10min), 2).has_value());  // modem 2 may not take them yet
+  auto moved = store_->ReleaseStranded(1, At(10min));
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(*moved, 1);  // the pinned message stays pinned
+  auto claim = Claim(At(10min), 2);
+  ASSERT_TRUE(claim.has_value());
+  EXPECT_EQ(claim->id, id);
+  ASSERT_EQ(claim->parts.size(), 3u);
+  for (const auto& part : claim->parts) EXPECT_EQ(part.state, PartState::kQueued) << part.seq;
+  EXPECT_EQ(SendAll(*claim, Accepted(3), At(10min), 2), NextStep::kDone);
+  auto sent = store_->List(Folder::kSent, {});
+  ASSERT_TRUE(sent.ok());
+  ASSERT_EQ(sent->size(), 1u);
+  EXPECT_EQ(sent->front().modem_no, 2);
+  EXPECT_FALSE(Claim(At(10min), 2).has_value());
+  auto back = Claim(At(10min), 1);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->id, pinned_id);
+}
+
+TEST_P(StoreTest, ReleaseStrandedLeavesLeasedMessagesAlone) {
+  Enqueue(Msg("+1", {"one", "two"}));
+  auto claim = Claim(kStart, 1);
+  ASSERT_TRUE(claim.has_value());
+  ASSERT_TRUE(*store_->MarkSubmitting(*claim, 1, 1));
+  ASSERT_EQ(*store_->RecordOutcome(*claim, 1, 1, Accepted(), kStart), NextStep::kNextPart);
+  auto moved = store_->ReleaseStranded(1, At(1s));  // still leased: modem 1 is sending it
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(*moved, 0);
+}
+
 OSPREY_INSTANTIATE_FOR_ENGINES(StoreTest);
 
 }  // namespace

@@ -59,4 +59,12 @@ int Connect(std::uint16_t port);
 // Polls GET http://127.0.0.1:port/healthz until it answers 200 or `timeout` passes.
 bool WaitHealthy(std::uint16_t port, std::chrono::milliseconds timeout);
 
+// Runs `argv` (argv[0] = the program's path, e.g. "/usr/bin/gammu") with stdout and stderr captured; kills it
+// (SIGKILL) when it runs longer than `timeout`, and then returns exit_code -1 with what it wrote so far.
+RunResult RunProgram(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
+
+// Waits until the file at `path` holds a complete first line and returns it without the newline (e.g. the pty
+// path `osprey modem-emulator` prints); nullopt when `timeout` passes first.
+std::optional<std::string> WaitFirstLine(const std::string& path, std::chrono::milliseconds timeout);
+
 }  // namespace osprey::blackbox

@@ -78,16 +78,42 @@ std::string TomlLiteral(const Option& o) {
   return o.type == Type::kString ? TomlString(o.default_value) : o.default_value;
 }
 
+const Option* FindField(const TableArray& array, std::string_view field) {
+  for (const auto& f : array.fields)
+    if (f.key == field) return &f;
+  return nullptr;
+}
+
 }  // namespace
 
 Schema& Schema::Add(Option option) {
-  if (Find(option.key) != nullptr) throw std::logic_error("duplicate config key " + option.key);
+  if (Find(option.key) != nullptr || FindTableArray(option.key) != nullptr)
+    throw std::logic_error("duplicate config key " + option.key);
   if (option.key.find('.') == std::string::npos)
     throw std::logic_error("config key needs a section: " + option.key);
   if (!FromText(option.type, option.default_value))
     throw std::logic_error("bad default for config key " + option.key);
   options_.push_back(std::move(option));
   return *this;
+}
+
+Schema& Schema::AddTableArray(TableArray array) {
+  if (Find(array.key) != nullptr || FindTableArray(array.key) != nullptr)
+    throw std::logic_error("duplicate config key " + array.key);
+  if (array.key.find('.') == std::string::npos)
+    throw std::logic_error("config table array needs a section: " + array.key);
+  for (const Option& f : array.fields) {
+    if (f.key.find('.') != std::string::npos || !FromText(f.type, f.default_value))
+      throw std::logic_error("bad field " + f.key + " in config table array " + array.key);
+  }
+  table_arrays_.push_back(std::move(array));
+  return *this;
+}
+
+const TableArray* Schema::FindTableArray(const std::string& key) const {
+  for (const auto& a : table_arrays_)
+    if (a.key == key) return &a;
+  return nullptr;
 }
 
 const Option* Schema::Find(const std::string& key) const {
@@ -103,11 +129,17 @@ std::string Schema::EnvName(const std::string& key) {
   return name;
 }
 
+struct TableEntryBuilder {
+  static Result<std::vector<TableEntry>> Parse(const TableArray& array, const toml::node& node,
+                                               const std::string& source_);
+};
+
 Result<Config> Config::Parse(const Schema& schema, const std::string& text, const std::string& source,
                              const std::map<std::string, std::string>& env) {
   Config cfg;
   cfg.source_ = source;
   for (const auto& o : schema.options()) cfg.values_[o.key] = *FromText(o.type, o.default_value);
+  for (const auto& a : schema.table_arrays()) cfg.tables_[a.key];
 
   toml::table root;
   try {
@@ -122,6 +154,12 @@ Result<Config> Config::Parse(const Schema& schema, const std::string& text, cons
       return Invalid(source, fmt::format("unknown key '{}' (options live in sections)", section));
     for (const auto& [k, node] : *table) {
       std::string key = section + "." + std::string(k.str());
+      if (const TableArray* array = schema.FindTableArray(key)) {
+        auto entries = TableEntryBuilder::Parse(*array, node, source);
+        if (!entries.ok()) return entries.error();
+        cfg.tables_[key] = std::move(*entries);
+        continue;
+      }
       const Option* o = schema.Find(key);
       if (o == nullptr) return Invalid(source, fmt::format("unknown key '{}'", key));
       auto v = FromToml(o->type, node);
@@ -141,6 +179,35 @@ Result<Config> Config::Parse(const Schema& schema, const std::string& text, cons
   return cfg;
 }
 
+Result<std::vector<TableEntry>> TableEntryBuilder::Parse(const TableArray& array, const toml::node& node,
+                                                         const std::string& source_) {
+  const toml::array* items = node.as_array();
+  if (items == nullptr) {
+    return Invalid(source_, fmt::format("'{}' must be an array of tables ([[{}]])", array.key, array.key));
+  }
+  std::vector<TableEntry> out;
+  for (const toml::node& item : *items) {
+    TableEntry entry;
+    entry.name_ = fmt::format("{}[{}]", array.key, out.size() + 1);
+    const toml::table* table = item.as_table();
+    if (table == nullptr) return Invalid(source_, fmt::format("'{}' must be a table", entry.name_));
+    for (const auto& f : array.fields) entry.values_[f.key] = *FromText(f.type, f.default_value);
+    for (const auto& [k, value] : *table) {
+      const Option* f = FindField(array, k.str());
+      if (f == nullptr) return Invalid(source_, fmt::format("unknown key '{}' in {}", k.str(), entry.name_));
+      auto v = FromToml(f->type, value);
+      if (!v) {
+        return Invalid(source_,
+                       fmt::format("key '{}' in {} must be a {}", f->key, entry.name_, TypeName(f->type)));
+      }
+      entry.values_[f->key] = *v;
+      entry.set_[f->key] = true;
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 Result<Config> Config::Load(const Schema& schema, const std::string& path,
                             const std::map<std::string, std::string>& env) {
   std::ifstream in(path);
@@ -152,6 +219,8 @@ Result<Config> Config::Load(const Schema& schema, const std::string& path,
   std::error_code ec;
   auto dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path();
   cfg->base_dir_ = dir.string();
+  for (auto& [key, entries] : cfg->tables_)
+    for (auto& entry : entries) entry.base_dir_ = cfg->base_dir_;
   return cfg;
 }
 
@@ -167,11 +236,32 @@ bool Config::GetBool(const std::string& key) const { return std::get<bool>(Get(k
 double Config::GetDouble(const std::string& key) const { return std::get<double>(Get(key)); }
 bool Config::IsSet(const std::string& key) const { return set_.count(key) != 0; }
 
-std::string Config::GetPath(const std::string& key) const {
-  const std::string& p = GetString(key);
-  if (p.empty() || std::filesystem::path(p).is_absolute() || base_dir_.empty()) return p;
-  return (std::filesystem::path(base_dir_) / p).lexically_normal().string();
+namespace {
+std::string ResolvePath(const std::string& p, const std::string& base_dir) {
+  if (p.empty() || std::filesystem::path(p).is_absolute() || base_dir.empty()) return p;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
 }
+}  // namespace
+
+std::string Config::GetPath(const std::string& key) const { return ResolvePath(GetString(key), base_dir_); }
+
+const std::vector<TableEntry>& Config::Tables(const std::string& key) const {
+  auto it = tables_.find(key);
+  if (it == tables_.end()) throw std::logic_error("config table array not in schema: " + key);
+  return it->second;
+}
+
+const Value& TableEntry::Get(const std::string& field) const {
+  auto it = values_.find(field);
+  if (it == values_.end()) throw std::logic_error("config field not in schema: " + field);
+  return it->second;
+}
+
+const std::string& TableEntry::GetString(const std::string& f) const { return std::get<std::string>(Get(f)); }
+std::int64_t TableEntry::GetInt(const std::string& f) const { return std::get<std::int64_t>(Get(f)); }
+bool TableEntry::GetBool(const std::string& f) const { return std::get<bool>(Get(f)); }
+double TableEntry::GetDouble(const std::string& f) const { return std::get<double>(Get(f)); }
+std::string TableEntry::GetPath(const std::string& f) const { return ResolvePath(GetString(f), base_dir_); }
 
 std::string TomlString(const std::string& text) {
   std::ostringstream os;
@@ -208,6 +298,12 @@ std::string RenderCommentedToml(const Schema& schema, const std::map<std::string
       out += fmt::format("# {} = {}\n", name, TomlLiteral(o));
     }
   }
+  for (const auto& a : schema.table_arrays()) {
+    out += fmt::format("\n# {} (repeat the block once per entry)\n# [[{}]]\n", a.description, a.key);
+    for (const auto& f : a.fields) {
+      out += fmt::format("# {} = {}    # {}\n", f.key, TomlLiteral(f), f.description);
+    }
+  }
   return out;
 }
 
@@ -217,6 +313,15 @@ std::string RenderMarkdown(const Schema& schema) {
     std::string def = o.default_value.empty() ? "(empty)" : "`" + o.default_value + "`";
     out += fmt::format("| `{}` | `{}` | {} | {} | {} |\n", o.key, Schema::EnvName(o.key), TypeName(o.type),
                        def, o.description);
+  }
+  for (const auto& a : schema.table_arrays()) {
+    out += fmt::format("\n`[[{}]]`: {} (one block per entry; no environment overrides)\n\n", a.key,
+                       a.description);
+    out += "| field | type | default | description |\n|---|---|---|---|\n";
+    for (const auto& f : a.fields) {
+      std::string def = f.default_value.empty() ? "(empty)" : "`" + f.default_value + "`";
+      out += fmt::format("| `{}` | {} | {} | {} |\n", f.key, TypeName(f.type), def, f.description);
+    }
   }
   return out;
 }

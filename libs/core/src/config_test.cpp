@@ -89,6 +89,66 @@ TEST(ConfigTest, DuplicateSchemaKeyIsABug) {
   EXPECT_THROW(s.Add({"x.n", Type::kInt, "eight", "bad default"}), std::logic_error);
 }
 
+Schema ModemSchema() {
+  Schema s = TestSchema();
+  s.AddTableArray({"gateway.modem",
+                   "One GSM modem",
+                   {{"number", Type::kInt, "0", "Modem number"},
+                    {"device", Type::kString, "", "Device path"},
+                    {"enabled", Type::kBool, "true", "Send through it"}}});
+  return s;
+}
+
+TEST(ConfigTest, TableArrayEntriesInFileOrderWithDefaults) {
+  auto cfg =
+      Config::Parse(ModemSchema(),
+                    "[database]\npool_size = 2\n[[gateway.modem]]\nnumber = 1\ndevice = \"/dev/pts/3\"\n"
+                    "[[gateway.modem]]\nnumber = 2\nenabled = false\n",
+                    "test.toml", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->GetInt("database.pool_size"), 2);
+  const auto& modems = cfg->Tables("gateway.modem");
+  ASSERT_EQ(modems.size(), 2u);
+  EXPECT_EQ(modems[0].GetInt("number"), 1);
+  EXPECT_EQ(modems[0].GetString("device"), "/dev/pts/3");
+  EXPECT_TRUE(modems[0].GetBool("enabled"));
+  EXPECT_FALSE(modems[0].IsSet("enabled"));
+  EXPECT_EQ(modems[1].GetInt("number"), 2);
+  EXPECT_EQ(modems[1].GetString("device"), "");
+  EXPECT_FALSE(modems[1].GetBool("enabled"));
+  EXPECT_EQ(modems[1].name(), "gateway.modem[2]");
+}
+
+TEST(ConfigTest, TableArrayAbsentIsEmptyAndErrorsNameTheEntry) {
+  auto none = Config::Parse(ModemSchema(), "", "test.toml", {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->Tables("gateway.modem").empty());
+
+  auto unknown = Config::Parse(ModemSchema(), "[[gateway.modem]]\nnumber = 1\n[[gateway.modem]]\nspeed = 9\n",
+                               "test.toml", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("unknown key 'speed' in gateway.modem[2]"), std::string::npos)
+      << unknown.error().message();
+
+  auto wrong = Config::Parse(ModemSchema(), "[[gateway.modem]]\nnumber = \"one\"\n", "test.toml", {});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message().find("'number' in gateway.modem[1] must be a integer"), std::string::npos)
+      << wrong.error().message();
+
+  auto plain = Config::Parse(ModemSchema(), "[gateway]\nmodem = 3\n", "test.toml", {});
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.error().message().find("array of tables"), std::string::npos) << plain.error().message();
+}
+
+TEST(ConfigTest, CommentedTomlShowsTableArraysAndStillParses) {
+  const std::string text = RenderCommentedToml(ModemSchema(), {});
+  EXPECT_NE(text.find("# [[gateway.modem]]"), std::string::npos);
+  auto cfg = Config::Parse(ModemSchema(), text, "commented.toml", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_TRUE(cfg->Tables("gateway.modem").empty());
+  EXPECT_NE(RenderMarkdown(ModemSchema()).find("`[[gateway.modem]]`"), std::string::npos);
+}
+
 TEST(ConfigTest, EnvName) { EXPECT_EQ(Schema::EnvName("mfa.listen"), "OSPREY_MFA_LISTEN"); }
 
 }  // namespace

@@ -26,20 +26,57 @@ struct Option {
   bool secret = false;        // never echoed in errors or `config show`
 };
 
+// An array of tables, `[[section.name]]` in TOML (e.g. one entry per modem). Each entry may set the
+// `fields` (keys relative to the entry, no dots); unset fields take their defaults. Table arrays have no
+// environment overrides.
+struct TableArray {
+  std::string key;  // dotted: "gateway.modem"
+  std::string description;
+  std::vector<Option> fields;
+};
+
 class Schema {
  public:
   // Throws std::logic_error on a duplicate key (a wiring bug).
   Schema& Add(Option option);
+  Schema& AddTableArray(TableArray array);
   const Option* Find(const std::string& key) const;
+  const TableArray* FindTableArray(const std::string& key) const;
   const std::vector<Option>& options() const { return options_; }
+  const std::vector<TableArray>& table_arrays() const { return table_arrays_; }
   // Environment variable name for `key`: "database.url" -> "OSPREY_DATABASE_URL".
   static std::string EnvName(const std::string& key);
 
  private:
   std::vector<Option> options_;
+  std::vector<TableArray> table_arrays_;
 };
 
 using Value = std::variant<std::string, std::int64_t, bool, double>;
+
+// One entry of a table array, with every field present (defaults filled in).
+class TableEntry {
+ public:
+  // REQUIRES: `field` is one of the array's fields with the matching type (std::logic_error otherwise).
+  const std::string& GetString(const std::string& field) const;
+  std::int64_t GetInt(const std::string& field) const;
+  bool GetBool(const std::string& field) const;
+  double GetDouble(const std::string& field) const;
+  bool IsSet(const std::string& field) const { return set_.count(field) != 0; }
+  // A path field made absolute against the config file's directory (empty stays empty).
+  std::string GetPath(const std::string& field) const;
+  // "gateway.modem[2]" (1-based), for error messages.
+  const std::string& name() const { return name_; }
+
+ private:
+  friend class Config;
+  friend struct TableEntryBuilder;  // config.cpp
+  const Value& Get(const std::string& field) const;
+  std::string name_;
+  std::map<std::string, Value> values_;
+  std::map<std::string, bool> set_;
+  std::string base_dir_;
+};
 
 class Config {
  public:
@@ -60,6 +97,9 @@ class Config {
   double GetDouble(const std::string& key) const;
   // Whether the key was set by the file or the environment (not a default).
   bool IsSet(const std::string& key) const;
+  // The entries of a table array in file order; empty when the file has none. REQUIRES: `key` is a table
+  // array of the schema (std::logic_error otherwise).
+  const std::vector<TableEntry>& Tables(const std::string& key) const;
 
   // A path option made absolute against the config file's directory (empty stays empty).
   std::string GetPath(const std::string& key) const;
@@ -70,6 +110,7 @@ class Config {
   const Value& Get(const std::string& key) const;
   std::map<std::string, Value> values_;
   std::map<std::string, bool> set_;
+  std::map<std::string, std::vector<TableEntry>> tables_;  // every table array of the schema
   std::string base_dir_;
   std::string source_;
 };
