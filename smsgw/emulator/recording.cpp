@@ -55,7 +55,7 @@ std::string MaskPin(std::string line) {
 }  // namespace
 
 std::string FormatIsoUtc(Clock::TimePoint time) {
-  auto ms = std::chrono::floor<std::chrono::milliseconds>(time);
+  const std::chrono::sys_time<std::chrono::milliseconds> ms{std::chrono::milliseconds(ToUnixMillis(time))};
   auto days = std::chrono::floor<std::chrono::days>(ms);
   std::chrono::year_month_day ymd{days};
   std::chrono::hh_mm_ss<std::chrono::milliseconds> hms{ms - days};

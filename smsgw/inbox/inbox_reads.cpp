@@ -11,8 +11,6 @@ namespace osprey::smsgw::inbox {
 namespace {
 
 using internal::ForEachRow;
-using internal::FromMillis;
-using internal::ToMillis;
 
 // The WHERE clause for `q`. Integers are formatted in; the number is appended to `binds`.
 std::string Where(const InboxQuery& q, std::vector<std::string>& binds) {
@@ -20,8 +18,8 @@ std::string Where(const InboxQuery& q, std::vector<std::string>& binds) {
   std::string w = " WHERE 1 = 1";
   if (f.id_from) w += " AND id >= " + std::to_string(*f.id_from);
   if (f.id_to) w += " AND id <= " + std::to_string(*f.id_to);
-  if (f.date_from) w += " AND receive_date >= " + std::to_string(ToMillis(*f.date_from));
-  if (f.date_to) w += " AND receive_date <= " + std::to_string(ToMillis(*f.date_to));
+  if (f.date_from) w += " AND receive_date >= " + std::to_string(ToUnixMillis(*f.date_from));
+  if (f.date_to) w += " AND receive_date <= " + std::to_string(ToUnixMillis(*f.date_to));
   if (f.modem_no) w += " AND modem_no = " + std::to_string(*f.modem_no);
   if (q.unread_only) w += " AND is_read = FALSE";
   if (f.sender_name) w += " AND 1 = 0";  // inbound messages have no creating user
@@ -41,9 +39,9 @@ InboxMessage ToMessage(const soci::row& r) {
   m.coding = sql::Text(r, 4);
   m.parts = static_cast<int>(sql::Int(r, 5));
   m.complete = sql::Int(r, 6) != 0;
-  m.receive_date = FromMillis(sql::Int(r, 7));
-  m.insert_date = FromMillis(sql::Int(r, 8));
-  m.update_date = FromMillis(sql::Int(r, 9));
+  m.receive_date = FromUnixMillis(sql::Int(r, 7));
+  m.insert_date = FromUnixMillis(sql::Int(r, 8));
+  m.update_date = FromUnixMillis(sql::Int(r, 9));
   m.oid = sql::OptText(r, 10);
   m.read = sql::Int(r, 11) != 0;
   m.processed = sql::Int(r, 12) != 0;
@@ -94,7 +92,7 @@ Result<int> InboxStore::Delete(std::int64_t id_from, std::int64_t id_to) {
 Result<int> InboxStore::MarkRead(std::int64_t id_from, std::int64_t id_to, bool read, Clock::TimePoint now) {
   long long changed = 0;
   const int flag = read ? 1 : 0;
-  const long long now_ms = ToMillis(now);
+  const long long now_ms = ToUnixMillis(now);
   Status st = sql::RunTransaction(db_, "mark inbox read", [&](soci::session& s) {
     changed =
         internal::Exec(s,

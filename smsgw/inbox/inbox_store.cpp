@@ -14,7 +14,6 @@ namespace {
 
 using internal::Exec;
 using internal::ForEachRow;
-using internal::ToMillis;
 
 // The multipart key of smsgw_inbox_parts / smsgw_inbox_closed.
 struct PartKey {
@@ -152,8 +151,8 @@ std::string NormalizeSender(const std::string& sender) {
 InboxStore::InboxStore(sql::Database& db, InboxOptions options) : db_(db), options_(std::move(options)) {}
 
 Result<AddResult> InboxStore::AddPart(const modem::IncomingSms& sms, Clock::TimePoint now) {
-  const std::int64_t now_ms = ToMillis(now);
-  const std::int64_t received_ms = ToMillis(sms.received_at);
+  const std::int64_t now_ms = ToUnixMillis(now);
+  const std::int64_t received_ms = ToUnixMillis(sms.received_at);
   AddResult out;
   if (!sms.concat || sms.concat->total == 1) {
     NewMessage m{sms.modem_no, sms.sender, sms.text, sms.coding, 1, true, received_ms};
@@ -196,9 +195,9 @@ Result<AddResult> InboxStore::AddPart(const modem::IncomingSms& sms, Clock::Time
 }
 
 Result<int> InboxStore::FlushStale(Clock::TimePoint now) {
-  const std::int64_t now_ms = ToMillis(now);
-  const long long cut = ToMillis(now - options_.reassembly_timeout);
-  const long long forget = ToMillis(now - options_.closed_key_retention);
+  const std::int64_t now_ms = ToUnixMillis(now);
+  const long long cut = ToUnixMillis(now - options_.reassembly_timeout);
+  const long long forget = ToUnixMillis(now - options_.closed_key_retention);
   int joined = 0;
   Status st = sql::RunTransaction(db_, "flush stale parts", [&](soci::session& s) {
     joined = 0;

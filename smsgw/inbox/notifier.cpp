@@ -16,8 +16,6 @@ namespace osprey::smsgw::inbox {
 namespace {
 
 using internal::Exec;
-using internal::FromMillis;
-using internal::ToMillis;
 
 constexpr int kBatch = 100;
 
@@ -115,9 +113,9 @@ Notification ToNotification(const soci::row& r) {
   n.text = sql::Text(r, 4);
   n.modem_no = static_cast<int>(sql::Int(r, 5));
   n.oid = sql::OptText(r, 6);
-  n.receive_date = FromMillis(sql::Int(r, 7));
+  n.receive_date = FromUnixMillis(sql::Int(r, 7));
   n.attempts = static_cast<int>(sql::Int(r, 8));
-  if (auto first = sql::OptInt(r, 9)) n.first_attempt_at = FromMillis(*first);
+  if (auto first = sql::OptInt(r, 9)) n.first_attempt_at = FromUnixMillis(*first);
   return n;
 }
 
@@ -184,7 +182,7 @@ void Notifier::Loop() {
 
 Result<int> Notifier::DeliverDue() {
   const Clock::TimePoint now = clock_.Now();
-  const long long now_ms = ToMillis(now);
+  const long long now_ms = ToUnixMillis(now);
   std::vector<Notification> due;
   Status st = sql::RunRead(db_, "due notifications", [&](soci::session& s) {
     due.clear();
@@ -240,9 +238,9 @@ Result<int> Notifier::DeliverDue() {
 
 Status Notifier::Record(const Notification& n, std::optional<int> http_status, const std::string& error) {
   const Clock::TimePoint now = clock_.Now();
-  const long long now_ms = ToMillis(now), id = n.id;
+  const long long now_ms = ToUnixMillis(now), id = n.id;
   const Clock::TimePoint first = n.first_attempt_at.value_or(now);
-  const long long first_ms = ToMillis(first);
+  const long long first_ms = ToUnixMillis(first);
   const int attempts = n.attempts + 1;
   const int status_value = http_status.value_or(0);
   soci::indicator status_ind = http_status ? soci::i_ok : soci::i_null;
@@ -262,7 +260,7 @@ Status Notifier::Record(const Notification& n, std::optional<int> http_status, c
   }
   const Clock::TimePoint next = now + options_.retry_interval;
   const bool give_up = next - first > options_.give_up_after;
-  const long long next_ms = ToMillis(next);
+  const long long next_ms = ToUnixMillis(next);
   if (give_up) {
     spdlog::warn("inbox notification {} ({}) for message {} given up after {} attempts: {}", n.id, n.kind,
                  n.message_id, attempts, error_text);

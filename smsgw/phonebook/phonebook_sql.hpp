@@ -48,16 +48,7 @@ void ForEachRow(soci::session& s, const std::string& sql, const F& each, const A
 }
 
 // Executes `sql` with positional `binds`; returns the number of rows changed.
-template <typename... A>
-long long Exec(soci::session& s, const std::string& sql, const A&... binds) {
-  soci::statement st(s);
-  (st.exchange(soci::use(binds)), ...);
-  st.alloc();
-  st.prepare(sql, soci::details::st_one_time_query);
-  st.define_and_bind();
-  st.execute(true);
-  return st.get_affected_rows();
-}
+using sql::Exec;
 
 // `work` in a transaction / on a leased session; exceptions become kInternal naming `what`.
 Status Transact(sql::Database& db, std::string_view what, const std::function<void(soci::session&)>& work);

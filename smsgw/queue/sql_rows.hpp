@@ -1,10 +1,10 @@
-// Row helpers of the queue library (internal to it): the engine-neutral column readers of
-// osprey/sql/rows.hpp, stored times and number normalisation.
+// Row helpers of the queue library (internal to it): the engine-neutral column readers and Exec of
+// osprey/sql/rows.hpp, number normalisation. Stored times are milliseconds since the epoch (ToUnixMillis /
+// FromUnixMillis, osprey/core/clock.hpp).
 #pragma once
 
 #include <soci/soci.h>
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,19 +14,11 @@
 
 namespace osprey::smsgw::queue::internal {
 
+using sql::Exec;  // positional binds, returns the rows changed
 using sql::Int;
 using sql::OptInt;
 using sql::OptText;
 using sql::Text;
-
-// Stored times: milliseconds since the epoch.
-inline std::int64_t ToMillis(Clock::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-inline Clock::TimePoint FromMillis(std::int64_t ms) {
-  return Clock::TimePoint(
-      std::chrono::duration_cast<Clock::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
 
 // Strips spaces, '-', '.', '/', '(' and ')' and keeps a leading '+' (smseagle-api.md §5).
 std::string NormalizeNumber(const std::string& number);
@@ -47,18 +39,6 @@ namespace osprey::smsgw::queue::internal {
 Status Transact(sql::Database& db, std::string_view what, const std::function<void(soci::session&)>& work);
 // Runs `work` on a leased session without a transaction, mapping exceptions likewise.
 Status Read(sql::Database& db, std::string_view what, const std::function<void(soci::session&)>& work);
-
-// Executes `sql` with positional `binds` and returns the number of rows it changed.
-template <typename... A>
-long long Exec(soci::session& s, const std::string& sql, const A&... binds) {
-  soci::statement st(s);
-  (st.exchange(soci::use(binds)), ...);
-  st.alloc();
-  st.prepare(sql, soci::details::st_one_time_query);  // one round trip on PostgreSQL, no PREPARE/DEALLOCATE
-  st.define_and_bind();
-  st.execute(true);
-  return st.get_affected_rows();
-}
 
 // Kept statements (Database::SessionLocal, SQLite only): a statement whose binds and intos are exchanged
 // once and which is compiled once, then executed many times with new values in the bound variables.

@@ -10,7 +10,6 @@ namespace osprey::smsgw::queue {
 namespace {
 
 using internal::Exec;
-using internal::ToMillis;
 
 Status Validate(const NewMessage& m) {
   auto fail = [](const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); };
@@ -84,9 +83,9 @@ class Inserter {
     text_.clear();
     for (const auto& p : m.parts) text_ += p;
     owner_ = m.owner_id;
-    now_ms_ = ToMillis(now);
-    due_ms_ = ToMillis(due);
-    expires_ = lifetime ? ToMillis(due + *lifetime) : 0;
+    now_ms_ = ToUnixMillis(now);
+    due_ms_ = ToUnixMillis(due);
+    expires_ = lifetime ? ToUnixMillis(due + *lifetime) : 0;
     after_ = m.send_after.value_or(0);
     before_ = m.send_before.value_or(0);
     modem_ = m.modem_no.value_or(0);
@@ -168,7 +167,7 @@ Result<std::vector<std::int64_t>> Store::Enqueue(std::span<const NewMessage> mes
 }
 
 Result<bool> Store::RenewLease(const ClaimedMessage& message, Clock::TimePoint now) {
-  long long until = ToMillis(now + options_.lease_duration), id = message.id;
+  long long until = ToUnixMillis(now + options_.lease_duration), id = message.id;
   long long changed = 0;
   Status st = internal::Transact(db_, "renew lease", [&](soci::session& s) {
     changed = Exec(s,

@@ -11,7 +11,6 @@ namespace osprey::smsgw::queue {
 namespace {
 
 using internal::Exec;
-using internal::ToMillis;
 
 // Eligibility of an outbox message for a worker; Bind() supplies its values in order. The daily window may
 // wrap midnight (send_after > send_before) and either end may be missing.
@@ -199,8 +198,8 @@ Result<std::optional<ClaimedMessage>> Store::ClaimNext(const std::string& worker
 
 Result<bool> Store::TakeBest(const std::string& owner, std::optional<int> modem_no, Clock::TimePoint now,
                              ClaimedMessage& claim) {
-  const Eligibility e{ToMillis(now), MinuteOfDay(now), modem_no ? 0 : 1, modem_no.value_or(0)};
-  const long long until = ToMillis(now + options_.lease_duration);
+  const Eligibility e{ToUnixMillis(now), MinuteOfDay(now), modem_no ? 0 : 1, modem_no.value_or(0)};
+  const long long until = ToUnixMillis(now + options_.lease_duration);
   Returned row;
   bool taken = false;
   Status st = internal::Read(db_, "claim", [&](soci::session& s) {
@@ -231,7 +230,7 @@ Result<bool> Store::TakeBest(const std::string& owner, std::optional<int> modem_
 }
 
 Result<int> Store::ExpireOverdue(Clock::TimePoint now) {
-  long long now_ms = ToMillis(now);
+  long long now_ms = ToUnixMillis(now);
   long long expired = 0;
   Status st = internal::Transact(db_, "expire", [&](soci::session& s) {
     expired = Exec(

@@ -9,8 +9,6 @@
 namespace osprey::smsgw::queue {
 namespace {
 
-using internal::ToMillis;
-
 std::string FolderPredicate(Folder folder) {
   switch (folder) {
     case Folder::kOutbox: return "status = 'reserved'";
@@ -30,8 +28,8 @@ std::string Where(Folder folder, const MessageFilter& f, std::vector<std::string
   if (f.owner_id) w += " AND owner_id = " + std::to_string(*f.owner_id);
   if (f.id_from) w += " AND id >= " + std::to_string(*f.id_from);
   if (f.id_to) w += " AND id <= " + std::to_string(*f.id_to);
-  if (f.date_from) w += " AND " + date_col + " >= " + std::to_string(ToMillis(*f.date_from));
-  if (f.date_to) w += " AND " + date_col + " <= " + std::to_string(ToMillis(*f.date_to));
+  if (f.date_from) w += " AND " + date_col + " >= " + std::to_string(ToUnixMillis(*f.date_from));
+  if (f.date_to) w += " AND " + date_col + " <= " + std::to_string(ToUnixMillis(*f.date_to));
   if (f.modem_no) w += " AND COALESCE(modem_used, modem_no) = " + std::to_string(*f.modem_no);
   if (f.number) {
     w += " AND number_normalized = :num";
@@ -56,7 +54,7 @@ void ForEachRow(soci::session& s, const std::string& sql, const std::vector<std:
 std::optional<Clock::TimePoint> OptTime(const soci::row& r, std::size_t i) {
   auto v = internal::OptInt(r, i);
   if (!v) return std::nullopt;
-  return internal::FromMillis(*v);
+  return FromUnixMillis(*v);
 }
 
 std::optional<int> OptSmall(const soci::row& r, std::size_t i) {
@@ -82,8 +80,8 @@ MessageRecord ToRecord(const soci::row& r) {
   m.status = *status;
   m.error_code = OptSmall(r, 11);
   m.error_reason = internal::OptText(r, 12);
-  m.insert_date = internal::FromMillis(internal::Int(r, 13));
-  m.update_date = internal::FromMillis(internal::Int(r, 14));
+  m.insert_date = FromUnixMillis(internal::Int(r, 13));
+  m.update_date = FromUnixMillis(internal::Int(r, 14));
   m.sending_date = OptTime(r, 15);
   m.delivery_date = OptTime(r, 16);
   m.attempts = static_cast<int>(internal::Int(r, 17));

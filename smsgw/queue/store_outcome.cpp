@@ -10,7 +10,6 @@ namespace osprey::smsgw::queue {
 namespace {
 
 using internal::Exec;
-using internal::ToMillis;
 
 // Recomputes a message's status from its parts (smseagle-api.md §8) once it has left the outbox.
 void RefreshAggregate(soci::session& s, long long id, long long now_ms, bool final_report) {
@@ -53,7 +52,7 @@ void FailMessage(soci::session& s, long long id, int seq, const std::string& sta
 
 Result<NextStep> Store::RecordOutcome(const ClaimedMessage& message, int seq, int modem_no,
                                       const modem::SubmitResult& result, Clock::TimePoint now) {
-  long long id = message.id, now_ms = ToMillis(now);
+  long long id = message.id, now_ms = ToUnixMillis(now);
   NextStep next = NextStep::kDone;
   auto work = [&](soci::session& s) {
     next = NextStep::kDone;
@@ -120,7 +119,7 @@ struct KeptAccepted {
 
 NextStep Store::RecordAccepted(soci::session& s, const ClaimedMessage& message, int seq, int modem_no, int mr,
                                Clock::TimePoint now) {
-  long long id = message.id, now_ms = ToMillis(now);
+  long long id = message.id, now_ms = ToUnixMillis(now);
   static const char kAcceptedKey = 0;
   KeptAccepted* kept = db_.SessionLocal<KeptAccepted>(
       s, &kAcceptedKey, [](soci::session& session) { return std::make_unique<KeptAccepted>(session); });
@@ -159,7 +158,7 @@ NextStep Store::RecordAccepted(soci::session& s, const ClaimedMessage& message, 
 
 void Store::RetryLater(soci::session& s, const ClaimedMessage& message, int seq, std::optional<int> code,
                        Clock::TimePoint now) {
-  long long id = message.id, now_ms = ToMillis(now);
+  long long id = message.id, now_ms = ToUnixMillis(now);
   int attempts = 0;
   soci::indicator ind = soci::i_null;
   s << "SELECT attempts FROM smsgw_messages WHERE id = :id AND lease_owner = :o AND status = 'reserved'",
@@ -175,7 +174,7 @@ void Store::RetryLater(soci::session& s, const ClaimedMessage& message, int seq,
   auto delay = steps.empty()
                    ? std::chrono::seconds(0)
                    : steps[std::min<std::size_t>(static_cast<std::size_t>(attempts - 1), steps.size() - 1)];
-  long long due = ToMillis(now + delay);
+  long long due = ToUnixMillis(now + delay);
   int code_v = code.value_or(0);
   soci::indicator code_i = code ? soci::i_ok : soci::i_null;
   s << "UPDATE smsgw_message_parts SET state = 'queued', error_code = :c WHERE message_id = :id AND seq = :s",
@@ -187,7 +186,7 @@ void Store::RetryLater(soci::session& s, const ClaimedMessage& message, int seq,
 }
 
 Result<int> Store::RecoverAbandoned(Clock::TimePoint now) {
-  long long now_ms = ToMillis(now);
+  long long now_ms = ToUnixMillis(now);
   std::vector<long long> ids;
   Status st = internal::Read(db_, "recover", [&](soci::session& s) {
     soci::rowset<soci::row> rows =
@@ -227,7 +226,7 @@ Result<int> Store::RecoverAbandoned(Clock::TimePoint now) {
 }
 
 Result<int> Store::ReleaseStranded(int modem_no, Clock::TimePoint now) {
-  long long now_ms = ToMillis(now);
+  long long now_ms = ToUnixMillis(now);
   int moved = 0;
   constexpr const char* kStranded =
       "status = 'reserved' AND modem_used = :m AND modem_no IS NULL AND (lease_until IS NULL OR lease_until "
@@ -251,7 +250,8 @@ Result<int> Store::ReleaseStranded(int modem_no, Clock::TimePoint now) {
 }
 
 Result<bool> Store::RecordDeliveryReport(const modem::DeliveryReport& report) {
-  long long at = ToMillis(report.reported_at), since = ToMillis(report.reported_at - options_.report_window);
+  long long at = ToUnixMillis(report.reported_at),
+            since = ToUnixMillis(report.reported_at - options_.report_window);
   std::string number = internal::NormalizeNumber(report.recipient);
   const modem::DeliveryOutcome outcome = modem::ClassifyTpStatus(report.tp_status);
   const PartState state = outcome == modem::DeliveryOutcome::kDelivered ? PartState::kDelivered

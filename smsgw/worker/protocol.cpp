@@ -1,21 +1,13 @@
 #include "smsgw/worker/protocol.hpp"
 
-#include <chrono>
 #include <nlohmann/json.hpp>
+
+#include "osprey/core/clock.hpp"
 
 namespace osprey::smsgw::worker {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t Millis(Clock::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-Clock::TimePoint FromMillis(std::int64_t ms) {
-  return Clock::TimePoint(
-      std::chrono::duration_cast<Clock::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
 
 std::string_view ClassName(modem::SubmitErrorClass c) {
   switch (c) {
@@ -117,7 +109,7 @@ struct WorkerEncoder {
            {"sender", m.sms.sender},
            {"text", m.sms.text},
            {"coding", m.sms.coding},
-           {"received_at_ms", Millis(m.sms.received_at)}};
+           {"received_at_ms", ToUnixMillis(m.sms.received_at)}};
     if (m.sms.concat) {
       j["concat"] =
           json{{"ref", m.sms.concat->ref}, {"total", m.sms.concat->total}, {"seq", m.sms.concat->seq}};
@@ -131,7 +123,7 @@ struct WorkerEncoder {
                 {"mr", m.report.message_reference},
                 {"recipient", m.report.recipient},
                 {"tp_status", m.report.tp_status},
-                {"reported_at_ms", Millis(m.report.reported_at)}};
+                {"reported_at_ms", ToUnixMillis(m.report.reported_at)}};
   }
   json operator()(const Pong& m) const { return json{{"type", "pong"}, {"id", m.id}}; }
 };
@@ -200,7 +192,7 @@ Result<std::optional<WorkerMessage>> DecodeWorkerMessage(std::string_view line) 
       m.sms.sender = j.at("sender").get<std::string>();
       m.sms.text = j.at("text").get<std::string>();
       m.sms.coding = j.value("coding", "standard");
-      m.sms.received_at = FromMillis(j.value("received_at_ms", std::int64_t{0}));
+      m.sms.received_at = FromUnixMillis(j.value("received_at_ms", std::int64_t{0}));
       if (j.contains("concat") && j["concat"].is_object()) {
         const json& c = j["concat"];
         m.sms.concat =
@@ -215,7 +207,7 @@ Result<std::optional<WorkerMessage>> DecodeWorkerMessage(std::string_view line) 
       m.report.message_reference = j.at("mr").get<int>();
       m.report.recipient = j.at("recipient").get<std::string>();
       m.report.tp_status = j.at("tp_status").get<int>();
-      m.report.reported_at = FromMillis(j.value("reported_at_ms", std::int64_t{0}));
+      m.report.reported_at = FromUnixMillis(j.value("reported_at_ms", std::int64_t{0}));
       return std::optional<WorkerMessage>(std::move(m));
     }
     if (type == "pong") return std::optional<WorkerMessage>(Pong{j.at("id").get<std::int64_t>()});

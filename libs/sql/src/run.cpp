@@ -5,12 +5,16 @@
 namespace osprey::sql {
 namespace {
 
+// PostgreSQL's message continues with lines such as "DETAIL:  Failing row contains (...)" that quote the row's
+// bound values (a hashed PIN, a message text); only the first line, which names the problem, is kept.
+std::string FirstLine(const std::string& message) { return message.substr(0, message.find('\n')); }
+
 template <typename F>
 Status Guarded(std::string_view what, F&& f) {
   try {
     return f();
   } catch (const soci::soci_error& e) {
-    return Error(ErrorCode::kInternal, std::string(what) + ": " + e.get_error_message());
+    return Error(ErrorCode::kInternal, std::string(what) + ": " + FirstLine(e.get_error_message()));
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInternal, std::string(what) + ": " + e.what());
   }

@@ -1,5 +1,6 @@
 // Clock: the one source of time for domain code, injected so that TOTP windows, challenge expiry and retry
-// back-off are tested without sleeping. Implementations are thread-safe.
+// back-off are tested without sleeping. Implementations are thread-safe. Also the one conversion between a
+// TimePoint and milliseconds since the Unix epoch (stored times, wire protocols); pure functions.
 #pragma once
 
 #include <atomic>
@@ -26,6 +27,13 @@ class SystemClock final : public Clock {
  public:
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
 };
+
+// Milliseconds since the Unix epoch, rounded down (towards the past, also before 1970), so that
+// FromUnixMillis(ToUnixMillis(t)) <= t < that + 1 ms.
+std::int64_t ToUnixMillis(Clock::TimePoint t);
+// The time point `ms` milliseconds after the Unix epoch; exact. Saturates at TimePoint::min() / max() where
+// `ms` lies beyond what a TimePoint holds (about the years 1677 to 2262), e.g. an untrusted JSON number.
+Clock::TimePoint FromUnixMillis(std::int64_t ms);
 
 // A clock that moves only when told to. Thread-safe.
 class FakeClock final : public Clock {
