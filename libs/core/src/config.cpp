@@ -1,5 +1,7 @@
 #include "osprey/core/config.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -281,21 +283,26 @@ std::map<std::string, std::string> OspreyEnvironment() {
 }
 
 std::string RenderCommentedToml(const Schema& schema, const std::map<std::string, std::string>& values) {
-  std::string out;
-  std::string section;
+  // One [section] block per section, in the order sections first appear: options of one section may be
+  // declared apart (TOML refuses a table header that appears twice).
+  std::vector<std::string> sections;
   for (const auto& o : schema.options()) {
     std::string sec = o.key.substr(0, o.key.find('.'));
-    std::string name = o.key.substr(o.key.find('.') + 1);
-    if (sec != section) {
-      out += fmt::format("{}[{}]\n", section.empty() ? "" : "\n", sec);
-      section = sec;
-    }
-    out += fmt::format("# {} (env {})\n", o.description, Schema::EnvName(o.key));
-    auto it = values.find(o.key);
-    if (it != values.end()) {
-      out += fmt::format("{} = {}\n", name, it->second);
-    } else {
-      out += fmt::format("# {} = {}\n", name, TomlLiteral(o));
+    if (std::find(sections.begin(), sections.end(), sec) == sections.end()) sections.push_back(sec);
+  }
+  std::string out;
+  for (const std::string& sec : sections) {
+    out += fmt::format("{}[{}]\n", out.empty() ? "" : "\n", sec);
+    for (const auto& o : schema.options()) {
+      if (o.key.substr(0, o.key.find('.')) != sec) continue;
+      std::string name = o.key.substr(o.key.find('.') + 1);
+      out += fmt::format("# {} (env {})\n", o.description, Schema::EnvName(o.key));
+      auto it = values.find(o.key);
+      if (it != values.end()) {
+        out += fmt::format("{} = {}\n", name, it->second);
+      } else {
+        out += fmt::format("# {} = {}\n", name, TomlLiteral(o));
+      }
     }
   }
   for (const auto& a : schema.table_arrays()) {

@@ -83,6 +83,20 @@ TEST(ConfigTest, CommentedTomlParsesBackToDefaults) {
   EXPECT_NE(text.find("# pool_size = 8"), std::string::npos);
 }
 
+// Regression: options of one section declared apart (mfa.* after gateway.*) gave a second [mfa] header, which
+// TOML refuses, so `osprey init` wrote a config no command could read.
+TEST(ConfigTest, CommentedTomlHasOneHeaderPerSectionEvenWhenOptionsAreDeclaredApart) {
+  Schema s;
+  s.Add({"a.x", Type::kInt, "1", "x"}).Add({"b.y", Type::kInt, "2", "y"}).Add({"a.z", Type::kInt, "3", "z"});
+  std::string text = RenderCommentedToml(s, {{"a.z", "4"}, {"b.y", "5"}});
+  EXPECT_EQ(text.find("[a]"), text.rfind("[a]")) << text;
+  auto cfg = Config::Parse(s, text, "generated", {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString() << "\n" << text;
+  EXPECT_EQ(cfg->GetInt("a.z"), 4);
+  EXPECT_EQ(cfg->GetInt("b.y"), 5);
+  EXPECT_EQ(cfg->GetInt("a.x"), 1);
+}
+
 TEST(ConfigTest, DuplicateSchemaKeyIsABug) {
   Schema s = TestSchema();
   EXPECT_THROW(s.Add({"database.url", Type::kString, "", "again"}), std::logic_error);
