@@ -12,13 +12,6 @@
 //   gateway_send_bench [--clients 32] [--seconds 5] [--warmup 1] [--runs 3] [--sync NORMAL,FULL]
 //                      [--group-commit on,off] [--workers 0] [--io 0] [--pool 8] [--max-batch 256]
 //                      [--dir /tmp] [--access-log] [--auth-cache-ms 1000]
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -30,14 +23,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/core/crypto.hpp"
 #include "osprey/http/server.hpp"
@@ -56,6 +50,10 @@
 namespace {
 
 using namespace osprey;
+using bench::Die;
+using bench::OrDie;
+using bench::Percentile;
+using bench::ProcessCpuSeconds;
 using Steady = std::chrono::steady_clock;
 
 struct Config {
@@ -81,135 +79,35 @@ struct RunResult {
   double commit_ms = 0;       // mean wall time of one group commit transaction
 };
 
-double ProcessCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::cerr << "gateway_send_bench: " << what << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T OrDie(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.error().ToString());
-  return std::move(*r);
-}
-
-// The load generator: `connections` keep-alive connections, each closed-loop (the next request goes out when
-// the previous reply is in), driven by ONE thread with epoll, as wrk does. Thirty-two blocking client threads
-// would cost this 2-core machine a context switch per request on the client side alone, CPU the server
-// then lacks; the server sees the same thing either way: 32 connections, each with one request in flight.
-// Records the latency of every request that started after `measure_from`.
+// The load generator: `connections` keep-alive connections (bench_util.hpp ClosedLoopClient: one epoll
+// thread), each sending `request` closed-loop. Records the latency of every request that started after
+// `measure_from` and was answered before `stop`: a 200 whose body says "queued" is accepted, anything else
+// counts in `failed`.
 class LoadGenerator {
  public:
-  LoadGenerator(std::uint16_t port, int connections, std::string request) : request_(std::move(request)) {
-    epoll_ = ::epoll_create1(0);
-    if (epoll_ < 0) Die("epoll_create1");
-    conns_.resize(static_cast<std::size_t>(connections));
-    for (std::size_t i = 0; i < conns_.size(); ++i) {
-      Conn& c = conns_[i];
-      c.fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(port);
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (c.fd < 0 || ::connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Die("connect");
-      int one = 1;
-      ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
-      epoll_event ev{};
-      ev.events = EPOLLIN;
-      ev.data.u64 = i;
-      if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &ev) != 0) Die("epoll_ctl");
-    }
-  }
-  ~LoadGenerator() {
-    for (Conn& c : conns_) ::close(c.fd);
-    ::close(epoll_);
-  }
+  LoadGenerator(std::uint16_t port, int connections, std::string request)
+      : client_(port, connections), request_(std::move(request)) {}
 
   void Run(const std::atomic<bool>& stop, Steady::time_point measure_from) {
-    for (Conn& c : conns_) Send(c);
-    std::vector<epoll_event> events(conns_.size());
-    while (!stop.load(std::memory_order_relaxed)) {
-      const int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
-      if (n < 0 && errno != EINTR) Die("epoll_wait");
-      for (int i = 0; i < n; ++i) {
-        Conn& c = conns_[events[static_cast<std::size_t>(i)].data.u64];
-        if (!Receive(c)) continue;
-        const auto end = Steady::now();
-        if (c.start >= measure_from && !stop.load(std::memory_order_relaxed)) {
-          if (c.ok) {
-            latencies_us.push_back(std::chrono::duration<double, std::micro>(end - c.start).count());
+    client_.Run(
+        [this](std::size_t) -> std::optional<std::string> { return request_; },
+        [&](std::size_t, const bench::HttpReply& reply, Steady::time_point start) {
+          if (start < measure_from || stop.load(std::memory_order_relaxed)) return;
+          if (reply.status == 200 && reply.body.find("\"queued\"") != std::string_view::npos) {
+            latencies_us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - start).count());
           } else {
             ++failed;
           }
-        }
-        Send(c);
-      }
-    }
+        },
+        &stop);
   }
 
   std::vector<double> latencies_us;  // accepted requests only
   std::uint64_t failed = 0;
 
  private:
-  struct Conn {
-    int fd = -1;
-    std::string buffer;
-    Steady::time_point start;
-    bool ok = false;
-  };
-
-  // Sends the whole request (a few hundred bytes: the socket buffer takes it at once, or we wait briefly).
-  void Send(Conn& c) {
-    c.start = Steady::now();
-    for (std::size_t sent = 0; sent < request_.size();) {
-      const ssize_t n = ::send(c.fd, request_.data() + sent, request_.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        std::this_thread::yield();
-      } else {
-        Die("send");
-      }
-    }
-  }
-
-  // Reads what arrived; true once one whole response is in (c.ok: a 200 that queued the message).
-  bool Receive(Conn& c) {
-    char chunk[4096];
-    while (true) {
-      const ssize_t n = ::recv(c.fd, chunk, sizeof chunk, 0);
-      if (n > 0) {
-        c.buffer.append(chunk, static_cast<std::size_t>(n));
-        continue;
-      }
-      if (n == 0) Die("connection closed by the server");
-      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-      if (errno != EINTR) Die("recv");
-    }
-    const std::size_t header_end = c.buffer.find("\r\n\r\n");
-    if (header_end == std::string::npos) return false;
-    const std::string_view head(c.buffer.data(), header_end);
-    std::size_t length = 0;
-    for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
-      if (auto at = head.find(name); at != std::string::npos)
-        length = std::strtoul(c.buffer.c_str() + at + 17, nullptr, 10);
-    }
-    if (c.buffer.size() < header_end + 4 + length) return false;
-    const std::string_view body(c.buffer.data() + header_end + 4, length);
-    c.ok = head.starts_with("HTTP/1.1 200") && body.find("\"queued\"") != std::string_view::npos;
-    c.buffer.erase(0, header_end + 4 + length);
-    return true;
-  }
-
-  int epoll_ = -1;
+  bench::ClosedLoopClient client_;
   std::string request_;
-  std::vector<Conn> conns_;
 };
 
 // The request from issue 3's acceptance list, byte for byte, with our token.
@@ -220,13 +118,6 @@ std::string PrivacyIdeaRequest(const std::string& token) {
          "Accept-Encoding: gzip, deflate\r\nAccept: */*\r\nConnection: keep-alive\r\naccess-token: " +
          token + "\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\nContent-Type: application/json\r\n\r\n" + body;
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  auto at = v.begin() + static_cast<std::ptrdiff_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), at, v.end());
-  return *at;
 }
 
 RunResult RunOnce(const Config& c, const std::string& sync, bool group_commit) {
@@ -325,12 +216,7 @@ std::vector<std::string> SplitComma(const std::string& s) {
 
 Config ParseArgs(int argc, char** argv) {
   Config c;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + a);
-      return argv[++i];
-    };
+  bench::ParseOptions(argc, argv, [&c](const std::string& a, const auto& next) {
     if (a == "--clients")
       c.clients = std::stoi(next());
     else if (a == "--seconds")
@@ -361,8 +247,9 @@ Config ParseArgs(int argc, char** argv) {
     else if (a == "--access-log")
       c.access_log = true;
     else
-      Die("unknown option " + a + " (see the comment at the top of bench/gateway_send_bench.cpp)");
-  }
+      return false;
+    return true;
+  });
   return c;
 }
 

@@ -7,7 +7,7 @@
 //
 // libgammu sleeps ≈ 0.7 s per part by design (modems-and-sms.md §1 item 14), so wall time says nothing about
 // the gateway. Measured instead:
-//   cpu/SMS    this process's CPU time (getrusage RUSAGE_SELF, user + sys; the workers and emulators are
+//   cpu/SMS    this process's CPU time (CLOCK_PROCESS_CPUTIME_ID, user + sys; the workers and emulators are
 //              other processes) over the sending phase / M. The primary figure; target ≤ 1 ms.
 //   loop cpu   CPU of the 16 dispatcher threads outside Submit (claim, mark submitting, record outcome), per
 //              part; `submit cpu` the calling thread's CPU inside WorkerDriver::Submit (encode, write, wake)
@@ -38,7 +38,6 @@
 // the dispatcher's work per part, to compare with `loop cpu`.
 // Workers and emulators log to the inherited stderr; redirect it (2>file) for a clean table.
 #include <dirent.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +61,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/sql/database.hpp"
 #include "osprey/sql/migrations.hpp"
@@ -80,6 +80,11 @@ namespace {
 
 using namespace osprey;
 using namespace std::chrono_literals;
+using bench::CpuClockSeconds;
+using bench::Die;
+using bench::OrDie;
+using bench::Percentile;
+using bench::ProcessCpuSeconds;
 using Steady = std::chrono::steady_clock;
 namespace gw = osprey::smsgw;
 
@@ -98,33 +103,6 @@ struct Config {
   double idle_s = 3;   // idle baseline before the messages are enqueued
 };
 
-[[noreturn]] void Die(const std::string& what) {
-  std::cerr << "modem_dispatch_bench: " << what << "\n";
-  std::exit(1);
-}
-
-template <typename T>
-T OrDie(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.error().ToString());
-  return std::move(*r);
-}
-
-double Seconds(const timeval& t) {
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-}
-
-double ProcessCpuSeconds() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return Seconds(ru.ru_utime) + Seconds(ru.ru_stime);
-}
-
-double ClockSeconds(clockid_t id) {
-  timespec ts{};
-  ::clock_gettime(id, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
 // CPU seconds of every thread of this process, by tid. A thread's CPU clock id is built from its tid as the
 // kernel defines it (MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED)), which glibc's pthread_getcpuclockid does
 // too; this reads threads we hold no pthread_t for (the drivers' supervisors, the dispatcher's lease keeper).
@@ -142,13 +120,6 @@ std::map<pid_t, double> ThreadCpuSeconds() {
   }
   ::closedir(dir);
   return out;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  auto at = v.begin() + static_cast<std::ptrdiff_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), at, v.end());
-  return *at;
 }
 
 // Counts accepted parts over all modems so the main thread can sleep until the last one instead of polling
@@ -185,12 +156,12 @@ class TimedDriver final : public gw::modem::ModemDriver {
   gw::modem::SubmitResult Submit(const gw::modem::OutgoingPart& part) override {
     if (tid == 0) tid = ::gettid();
     const Steady::time_point enter = Steady::now();
-    const double cpu_enter = ClockSeconds(CLOCK_THREAD_CPUTIME_ID);
+    const double cpu_enter = CpuClockSeconds(CLOCK_THREAD_CPUTIME_ID);
     if (last_leave_)
       gaps_ms.push_back(std::chrono::duration<double, std::milli>(enter - *last_leave_).count());
     gw::modem::SubmitResult result = inner_->Submit(part);
     const Steady::time_point leave = Steady::now();
-    submit_cpu_s += ClockSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu_enter;
+    submit_cpu_s += CpuClockSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu_enter;
     submit_ms.push_back(std::chrono::duration<double, std::milli>(leave - enter).count());
     last_leave_ = leave;
     if (result.ok()) {
@@ -456,9 +427,9 @@ void ProfileSteps(const Config& c, std::chrono::milliseconds pause) {
     OrDie(store.Enqueue(Messages(c.messages), clock.Now()), "enqueue");
     std::vector<double> claim, mark, record, empty;
     auto timed = [](std::vector<double>& into, auto&& step) {
-      const double start = ClockSeconds(CLOCK_THREAD_CPUTIME_ID);
+      const double start = CpuClockSeconds(CLOCK_THREAD_CPUTIME_ID);
       auto result = step();
-      into.push_back((ClockSeconds(CLOCK_THREAD_CPUTIME_ID) - start) * 1e6);
+      into.push_back((CpuClockSeconds(CLOCK_THREAD_CPUTIME_ID) - start) * 1e6);
       return result;
     };
     const int count = pause.count() > 0 ? std::min(c.messages, 16) : c.messages;
@@ -493,12 +464,7 @@ void ProfileSteps(const Config& c, std::chrono::milliseconds pause) {
 
 Config ParseArgs(int argc, char** argv) {
   Config c;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) Die("missing value for " + a);
-      return argv[++i];
-    };
+  bench::ParseOptions(argc, argv, [&c](const std::string& a, const auto& next) {
     if (a == "--modems")
       c.modems = std::stoi(next());
     else if (a == "--messages")
@@ -524,8 +490,9 @@ Config ParseArgs(int argc, char** argv) {
     else if (a == "--idle")
       c.idle_s = std::stod(next());
     else
-      Die("unknown option " + a + " (see the comment at the top of bench/modem_dispatch_bench.cpp)");
-  }
+      return false;
+    return true;
+  });
   if (c.modems < 1 || c.messages < 1 || c.runs < 0) Die("--modems and --messages must be >= 1, --runs >= 0");
   return c;
 }

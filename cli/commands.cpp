@@ -10,6 +10,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/settings.hpp"
+#include "mfa/audit/audit_log.hpp"
+#include "mfa/auth/auth.hpp"
+#include "mfa/policy/policy.hpp"
+#include "mfa/system/system_config.hpp"
+#include "mfa/token/token_store.hpp"
+#include "mfa/users/users.hpp"
 #include "osprey/core/keyfile.hpp"
 #include "osprey/sql/migrations.hpp"
 #include "smsgw/accounts/schema.hpp"
@@ -33,8 +39,12 @@ int RunVersion(bool json) {
 
 // Every migration set the binary knows; services append theirs as they arrive.
 static std::vector<const sql::MigrationSet*> AllMigrationSets() {
-  return {&sql::CoreMigrations(), &smsgw::accounts::AccountMigrations(), &smsgw::queue::QueueMigrations(),
-          &smsgw::phonebook::PhonebookMigrations(), &smsgw::inbox::InboxMigrations()};
+  return {&sql::CoreMigrations(),           &smsgw::accounts::AccountMigrations(),
+          &smsgw::queue::QueueMigrations(), &smsgw::phonebook::PhonebookMigrations(),
+          &smsgw::inbox::InboxMigrations(), &mfa::system::SystemMigrations(),
+          &mfa::policy::PolicyMigrations(), &mfa::users::UsersMigrations(),
+          &mfa::token::TokenMigrations(),   &mfa::audit::AuditMigrations(),
+          &mfa::auth::AuthMigrations()};
 }
 
 Result<nlohmann::json> MigrateAll(sql::Database& db) {

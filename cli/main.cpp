@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/gateway_commands.hpp"
+#include "cli/mfa_commands.hpp"
 #include "cli/modem_emulator_command.hpp"
 #include "cli/modem_worker_command.hpp"
 #include "cli/settings.hpp"
@@ -54,6 +55,7 @@ int Dispatch(int argc, char** argv) {
   schema->callback([&] { code = RunConfigSchema(); });
 
   AddGatewayCommands(app, config_path, code);
+  AddMfaCommands(app, config_path, code);
   AddModemWorkerCommand(app, code);
   AddModemEmulatorCommands(app, code);
 

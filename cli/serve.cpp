@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/gateway_wiring.hpp"
+#include "cli/mfa_runtime.hpp"
 #include "cli/settings.hpp"
 #include "mfa/api/service.hpp"
 #include "osprey/core/clock.hpp"
@@ -84,7 +85,16 @@ int RunServe(const std::string& config_path) {
   SystemClock clock;
   sql::Database& database = **db;
   auto healthy = [&database] { return DatabaseHealthy(database); };
-  mfa::api::MfaService mfa_service(clock, healthy);
+  std::unique_ptr<MfaRuntime> mfa_runtime;
+  if (settings->mfa.enabled) {
+    auto rt = MfaRuntime::Build(*settings, database, clock);
+    if (!rt.ok()) {
+      spdlog::critical("mfa: {}", rt.error().message());
+      return kExitFailure;
+    }
+    mfa_runtime = std::move(*rt);
+  }
+  mfa::api::MfaService mfa_service(clock, healthy, mfa_runtime ? &mfa_runtime->api() : nullptr);
   auto gateway = GatewayRuntime::Build(*settings, database, hasher, clock, healthy);
   if (!gateway.ok()) {
     spdlog::critical("{}", gateway.error().message());
@@ -116,12 +126,14 @@ int RunServe(const std::string& config_path) {
                  l.address, v6 ? "]" : "", server.BoundPort(i));
   }
   if (settings->gateway.enabled) (*gateway)->Start();
+  if (mfa_runtime) mfa_runtime->Start();
   spdlog::info("osprey {} ready (database {})", OSPREY_VERSION,
                sql::RedactDatabaseUrl(settings->database_url));
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   server.Stop();
+  if (mfa_runtime) mfa_runtime->Stop();
   (*gateway)->Stop();
   spdlog::info("stopped");
   spdlog::shutdown();

@@ -116,6 +116,22 @@ config::Schema BuildSchema() {
       .Add({"gateway.webhook_url", Type::kString, "",
             "URL that gets Osprey's JSON webhook (POST, event sms.received) for every received SMS; empty = "
             "none"});
+  s.Add(
+       {"mfa.audit_max_age_days", Type::kInt, "0",
+        "Audit entries older than this many days are deleted (in batches, keeping the chain verifiable); 0 = "
+        "kept"})
+      .Add({"mfa.audit_max_rows", Type::kInt, "0",
+            "At most this many audit entries are kept, the oldest deleted first; 0 = no limit"})
+      .Add({"mfa.audit_rotate_interval_s", Type::kInt, "3600",
+            "How often the server applies the audit retention (also: osprey audit rotate)"})
+      .Add(
+          {"mfa.audit_rotate_batch", Type::kInt, "10000", "Audit rows deleted per transaction when rotating"})
+      .Add({"mfa.group_commit", Type::kBool, "true",
+            "Commit the counter updates and audit entries of concurrent validations in one transaction (each "
+            "request still waits for its commit)"})
+      .Add({"mfa.group_commit_delay_us", Type::kInt, "200",
+            "Under load, how long a validation group commit waits for more requests to join it "
+            "(microseconds); 0 = none"});
   s.AddTableArray(
       {"gateway.modem",
        "One GSM modem driven by a libgammu worker process; when present, these entries replace "
@@ -321,6 +337,27 @@ Result<http::ListenerOptions> ParseListen(const std::string& key, const std::str
   return out;
 }
 
+static Result<MfaSettings> ReadMfa(const config::Config& cfg) {
+  auto bad = [](const char* key, const char* what) {
+    return Error(ErrorCode::kInvalidArgument, std::string(key) + ": " + what);
+  };
+  MfaSettings m;
+  m.audit_max_age_days = cfg.GetInt("mfa.audit_max_age_days");
+  if (m.audit_max_age_days < 0) return bad("mfa.audit_max_age_days", "must be 0 or more");
+  m.audit_max_rows = cfg.GetInt("mfa.audit_max_rows");
+  if (m.audit_max_rows < 0) return bad("mfa.audit_max_rows", "must be 0 or more");
+  const std::int64_t interval = cfg.GetInt("mfa.audit_rotate_interval_s");
+  if (interval < 1) return bad("mfa.audit_rotate_interval_s", "must be 1 or more");
+  m.audit_rotate_interval = std::chrono::seconds(interval);
+  m.audit_rotate_batch = cfg.GetInt("mfa.audit_rotate_batch");
+  if (m.audit_rotate_batch < 1) return bad("mfa.audit_rotate_batch", "must be 1 or more");
+  m.group_commit = cfg.GetBool("mfa.group_commit");
+  const std::int64_t delay = cfg.GetInt("mfa.group_commit_delay_us");
+  if (delay < 0 || delay > 100000) return bad("mfa.group_commit_delay_us", "must be 0..100000");
+  m.group_commit_delay = std::chrono::microseconds(delay);
+  return m;
+}
+
 Result<Settings> LoadSettings(const std::string& path) {
   auto loaded = config::Config::Load(OspreySchema(), path, config::OspreyEnvironment());
   if (!loaded.ok()) return loaded.error();
@@ -357,6 +394,9 @@ Result<Settings> LoadSettings(const std::string& path) {
   auto gateway = ReadGateway(cfg);
   if (!gateway.ok()) return gateway.error();
   s.gateway_options = std::move(*gateway);
+  auto mfa_options = ReadMfa(cfg);
+  if (!mfa_options.ok()) return mfa_options.error();
+  s.mfa_options = *mfa_options;
   return s;
 }
 

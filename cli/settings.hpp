@@ -60,6 +60,18 @@ struct GatewaySettings {
   std::string webhook_url;
 };
 
+// The [mfa] options beyond the listener (docs/configuration.md).
+struct MfaSettings {
+  // Audit retention (mfa/audit/audit_log.hpp); 0 = no limit of that kind.
+  std::int64_t audit_max_age_days = 0;
+  std::int64_t audit_max_rows = 0;
+  std::chrono::seconds audit_rotate_interval{3600};  // how often `serve` applies the retention
+  std::int64_t audit_rotate_batch = 10000;
+  // Validation writes (counter + audit entry) of concurrent requests committed together.
+  bool group_commit = true;
+  std::chrono::microseconds group_commit_delay{200};
+};
+
 struct Settings {
   std::string config_path;
   std::string database_url;  // relative SQLite paths already resolved against the config directory
@@ -71,6 +83,7 @@ struct Settings {
   ServiceSettings mfa;
   ServiceSettings gateway;
   GatewaySettings gateway_options;
+  MfaSettings mfa_options;
 };
 
 // Loads and validates `path` with OSPREY_* overrides. Errors name the key and the file.

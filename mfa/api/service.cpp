@@ -4,12 +4,20 @@
 
 namespace osprey::mfa::api {
 
-MfaService::MfaService(const Clock& clock, std::function<bool()> healthy)
+MfaService::MfaService(const Clock& clock, std::function<bool()> healthy, const ApiContext* ctx)
     : clock_(clock), healthy_(std::move(healthy)) {
   router_.Add("GET", "/healthz", [this](http::Request&) {
     bool ok = healthy_();
     return http::Response::Json(ok ? 200 : 503, {{"status", ok ? "ok" : "unavailable"}});
   });
+  if (ctx == nullptr) return;
+  AddAuthRoutes(router_, *ctx);
+  AddSystemRoutes(router_, *ctx);
+  AddPolicyRoutes(router_, *ctx);
+  AddUserRoutes(router_, *ctx);
+  AddTokenRoutes(router_, *ctx);
+  AddValidateRoutes(router_, *ctx);
+  AddAuditRoutes(router_, *ctx);
 }
 
 // privacyIDEA itself answers these with Werkzeug's HTML pages; Osprey keeps every answer in the JSON error

@@ -1,10 +1,11 @@
-// MfaService: the MFA server's HTTP surface (privacyIDEA wire format). For now it serves /healthz; the
-// privacyIDEA endpoints are added to its route table as the domain grows (issue 5).
+// MfaService: the MFA server's HTTP surface (privacyIDEA wire format): /healthz and the privacyIDEA endpoints
+// of every route group in api_context.hpp.
 // Thread rule: immutable after construction; handlers run concurrently on the server's worker pool.
 #pragma once
 
 #include <functional>
 
+#include "mfa/api/api_context.hpp"
 #include "osprey/core/clock.hpp"
 #include "osprey/http/server.hpp"
 
@@ -13,8 +14,9 @@ namespace osprey::mfa::api {
 class MfaService final : public http::Service {
  public:
   // `healthy` answers whether the service's dependencies (database) are usable; it must be cheap and
-  // thread-safe. `clock` must outlive the service.
-  MfaService(const Clock& clock, std::function<bool()> healthy);
+  // thread-safe. `clock` and `ctx` (with every service it points to) must outlive the service. A null `ctx`
+  // serves /healthz only (tests of the envelope and framework errors).
+  MfaService(const Clock& clock, std::function<bool()> healthy, const ApiContext* ctx = nullptr);
   std::string Name() const override { return "mfa"; }
   const http::Router& Routes() const override { return router_; }
   http::Response RenderError(http::FrameworkError error, const std::string& detail,

@@ -74,17 +74,34 @@ std::uint16_t FreePort() {
 }
 
 RunResult RunOsprey(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  // Standard input is an empty pipe: a command that asks for input gets end of file instead of hanging.
+  return RunOspreyWithInput(args, env, "");
+}
+
+RunResult RunOspreyWithInput(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env, const std::string& input) {
   int pipefd[2];
-  if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  int inpipe[2];
+  if (pipe(pipefd) != 0 || pipe(inpipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid == 0) {
     dup2(pipefd[1], STDOUT_FILENO);
     dup2(pipefd[1], STDERR_FILENO);
+    dup2(inpipe[0], STDIN_FILENO);
     close(pipefd[0]);
     close(pipefd[1]);
+    close(inpipe[0]);
+    close(inpipe[1]);
     ExecOsprey(args, env);
   }
   close(pipefd[1]);
+  close(inpipe[0]);
+  // Inputs are a line or two: far below the pipe buffer, so writing before reading cannot block.
+  if (!input.empty() && write(inpipe[1], input.data(), input.size()) != static_cast<ssize_t>(input.size())) {
+    close(inpipe[1]);
+    throw std::runtime_error("write to child stdin failed");
+  }
+  close(inpipe[1]);
   RunResult result;
   char buf[4096];
   ssize_t n;

@@ -27,6 +27,9 @@ struct RunResult {
 
 // Runs `osprey <args>` to completion with `env` added to the environment.
 RunResult RunOsprey(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+// The same with `input` on the child's standard input (then end of file), e.g. a password the command reads.
+RunResult RunOspreyWithInput(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env, const std::string& input);
 
 // A running `osprey` child process; killed (SIGKILL) on destruction if still alive.
 class OspreyProcess {

@@ -1,0 +1,402 @@
+#include "mfa/token/token_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <utility>
+
+#include "mfa/token/token_rows.hpp"
+#include "osprey/sql/rows.hpp"
+#include "osprey/sql/run.hpp"
+
+namespace osprey::mfa::token {
+namespace internal {
+
+const char* const kTokenColumns =
+    "CAST(t.id AS BIGINT), t.serial, t.tokentype, t.description, t.otplen, t.maxfail, "
+    "CASE WHEN t.active THEN 1 ELSE 0 END, CASE WHEN t.revoked THEN 1 ELSE 0 END, "
+    "CASE WHEN t.locked THEN 1 ELSE 0 END, t.failcount, CAST(t.counter AS BIGINT), t.count_window, "
+    "t.sync_window, t.rollout_state, t.user_id, t.resolver, t.user_realm, t.sealed_key, t.pin_hash, "
+    "CAST(t.count_auth AS BIGINT), CAST(t.count_auth_success AS BIGINT)";
+
+TokenRecord LoadToken(const soci::row& row) {
+  TokenRecord r;
+  r.id = sql::Int(row, 0);
+  r.serial = sql::Text(row, 1);
+  r.tokentype = sql::Text(row, 2);
+  r.description = sql::Text(row, 3);
+  r.otplen = static_cast<int>(sql::Int(row, 4));
+  r.maxfail = static_cast<int>(sql::Int(row, 5));
+  r.active = sql::Int(row, 6) != 0;
+  r.revoked = sql::Int(row, 7) != 0;
+  r.locked = sql::Int(row, 8) != 0;
+  r.failcount = static_cast<int>(sql::Int(row, 9));
+  r.count = sql::Int(row, 10);
+  r.count_window = static_cast<int>(sql::Int(row, 11));
+  r.sync_window = static_cast<int>(sql::Int(row, 12));
+  r.rollout_state = sql::Text(row, 13);
+  r.user_id = sql::Text(row, 14);
+  r.resolver = sql::Text(row, 15);
+  r.user_realm = sql::Text(row, 16);
+  r.sealed_key = sql::Text(row, 17);
+  r.pin_hash = sql::Text(row, 18);
+  r.count_auth = sql::Int(row, 19);
+  r.count_auth_success = sql::Int(row, 20);
+  return r;
+}
+
+std::vector<TokenRecord> Assemble(soci::rowset<soci::row>& rows) {
+  std::vector<TokenRecord> out;
+  std::map<std::int64_t, std::size_t> index;
+  for (const soci::row& row : rows) {
+    const std::int64_t id = sql::Int(row, 0);
+    auto [it, added] = index.emplace(id, out.size());
+    if (added) out.push_back(LoadToken(row));
+    TokenRecord& r = out[it->second];
+    const std::string kind = sql::Text(row, kTokenColumnCount);
+    if (kind == "i") r.info[sql::Text(row, kTokenColumnCount + 1)] = sql::Text(row, kTokenColumnCount + 2);
+    if (kind == "r") r.realms.push_back(sql::Text(row, kTokenColumnCount + 1));
+  }
+  for (TokenRecord& r : out) std::sort(r.realms.begin(), r.realms.end());
+  return out;
+}
+
+std::string WithDetails(const std::string& where, const std::string& where2) {
+  const std::string cols(kTokenColumns);
+  return "SELECT " + cols +
+         ", CASE WHEN i.info_key IS NULL THEN NULL ELSE 'i' END, i.info_key, i.info_value FROM mfa_token t "
+         "LEFT JOIN mfa_tokeninfo i ON i.token_id = t.id WHERE " +
+         where + " UNION ALL SELECT " + cols +
+         ", 'r', r.realm, NULL FROM mfa_token t JOIN mfa_token_realm r ON r.token_id = t.id WHERE " + where2;
+}
+
+}  // namespace internal
+
+namespace {
+
+std::int64_t Millis(Clock::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+Clock::TimePoint FromMillis(std::int64_t ms) {
+  return Clock::TimePoint(
+      std::chrono::duration_cast<Clock::TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
+
+// privacyIDEA's DATE_FORMAT for failcounter_exceeded: local time "%Y-%m-%dT%H:%M:%S.%f%z".
+std::string LocalTimestamp(Clock::TimePoint now) {
+  const std::time_t t = Clock::TimePoint::clock::to_time_t(now);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char head[32], zone[8];
+  std::strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &local);
+  std::strftime(zone, sizeof zone, "%z", &local);
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%06lld",
+                static_cast<long long>(micros < 0 ? micros + 1'000'000 : micros));
+  return std::string(head) + frac + zone;
+}
+
+void UpsertInfo(soci::session& s, long long token_id, const std::string& key, const std::string& value) {
+  s << "INSERT INTO mfa_tokeninfo (token_id, info_key, info_value) VALUES (:id, :k, :v) "
+       "ON CONFLICT (token_id, info_key) DO UPDATE SET info_value = excluded.info_value",
+      soci::use(token_id, "id"), soci::use(key, "k"), soci::use(value, "v");
+}
+
+void WriteDetails(soci::session& s, long long id, const TokenRecord& r) {
+  s << "DELETE FROM mfa_tokeninfo WHERE token_id = :id", soci::use(id, "id");
+  s << "DELETE FROM mfa_token_realm WHERE token_id = :id", soci::use(id, "id");
+  for (const auto& [k, v] : r.info) UpsertInfo(s, id, k, v);
+  std::vector<std::string> realms = r.realms;
+  std::sort(realms.begin(), realms.end());
+  realms.erase(std::unique(realms.begin(), realms.end()), realms.end());
+  for (const std::string& realm : realms) {
+    s << "INSERT INTO mfa_token_realm (token_id, realm) VALUES (:id, :r)", soci::use(id, "id"),
+        soci::use(realm, "r");
+  }
+}
+
+std::optional<long long> IdOf(soci::session& s, const std::string& serial) {
+  long long id = 0;
+  soci::indicator ind = soci::i_null;
+  s << "SELECT CAST(id AS BIGINT) FROM mfa_token WHERE serial = :s", soci::use(serial, "s"),
+      soci::into(id, ind);
+  if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+  return id;
+}
+
+Error UnknownSerial() { return Error(ErrorCode::kNotFound, "The requested token could not be found."); }
+
+}  // namespace
+
+TokenStore::TokenStore(sql::Database& db, const crypto::Sealer& sealer, const crypto::KeyedHasher& hasher,
+                       const Clock& clock)
+    : db_(db), sealer_(sealer), hasher_(hasher), clock_(clock) {}
+
+Result<std::int64_t> TokenStore::Create(TokenRecord r, const Secret& key, const std::optional<Secret>& pin) {
+  if (r.serial.empty()) return Error(ErrorCode::kInvalidArgument, "token serial must not be empty");
+  r.sealed_key = sealer_.Seal(key.view(), r.serial);
+  r.pin_hash = pin && !pin->empty() ? hasher_.Hash(pin->view(), r.serial) : std::string();
+  long long id = 0;
+  bool exists = false;
+  Status st = sql::RunTransaction(db_, "create token", [&](soci::session& s) {
+    exists = IdOf(s, r.serial).has_value();
+    if (exists) return;
+    int active = r.active, revoked = r.revoked, locked = r.locked;
+    long long count = r.count;
+    s << "INSERT INTO mfa_token (serial, tokentype, description, otplen, maxfail, active, revoked, locked, "
+         "failcount, counter, count_window, sync_window, rollout_state, user_id, resolver, user_realm, "
+         "sealed_key, pin_hash) VALUES (:serial, :type, :descr, :otplen, :maxfail, :active, :revoked, "
+         ":locked, "
+         ":failcount, :counter, :cw, :sw, :rs, :uid, :resolver, :urealm, :key, :pin) RETURNING id",
+        soci::use(r.serial, "serial"), soci::use(r.tokentype, "type"), soci::use(r.description, "descr"),
+        soci::use(r.otplen, "otplen"), soci::use(r.maxfail, "maxfail"), soci::use(active, "active"),
+        soci::use(revoked, "revoked"), soci::use(locked, "locked"), soci::use(r.failcount, "failcount"),
+        soci::use(count, "counter"), soci::use(r.count_window, "cw"), soci::use(r.sync_window, "sw"),
+        soci::use(r.rollout_state, "rs"), soci::use(r.user_id, "uid"), soci::use(r.resolver, "resolver"),
+        soci::use(r.user_realm, "urealm"), soci::use(r.sealed_key, "key"), soci::use(r.pin_hash, "pin"),
+        soci::into(id);
+    WriteDetails(s, id, r);
+  });
+  if (!st.ok()) return st.error();
+  if (exists) return Error(ErrorCode::kAlreadyExists, "token " + r.serial + " already exists");
+  return static_cast<std::int64_t>(id);
+}
+
+Result<std::optional<TokenRecord>> TokenStore::Get(std::string_view serial) const {
+  const std::string name(serial);
+  std::optional<TokenRecord> out;
+  Status st = sql::RunRead(db_, "get token", [&](soci::session& s) {
+    static const std::string sql = internal::WithDetails("t.serial = :s1", "t.serial = :s2");
+    soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(name, "s1"), soci::use(name, "s2"));
+    auto tokens = internal::Assemble(rows);
+    out.reset();
+    if (!tokens.empty()) out = std::move(tokens.front());
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<std::vector<TokenRecord>> TokenStore::ListOwned(std::string_view resolver,
+                                                       std::string_view user_id) const {
+  const std::string res(resolver), uid(user_id);
+  std::vector<TokenRecord> out;
+  Status st = sql::RunRead(db_, "list owned tokens", [&](soci::session& s) {
+    static const std::string sql =
+        internal::WithDetails("t.resolver = :r1 AND t.user_id = :u1", "t.resolver = :r2 AND t.user_id = :u2");
+    soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(res, "r1"), soci::use(uid, "u1"),
+                                    soci::use(res, "r2"), soci::use(uid, "u2"));
+    out = internal::Assemble(rows);
+  });
+  if (!st.ok()) return st.error();
+  std::sort(out.begin(), out.end(), [](const TokenRecord& a, const TokenRecord& b) {
+    return std::tie(a.tokentype, a.serial) < std::tie(b.tokentype, b.serial);
+  });
+  return out;
+}
+
+Result<std::int64_t> TokenStore::CountOfType(std::string_view type) const {
+  const std::string name(type);
+  long long n = 0;
+  Status st = sql::RunRead(db_, "count tokens", [&](soci::session& s) {
+    s << "SELECT CAST(COUNT(*) AS BIGINT) FROM mfa_token WHERE tokentype = :t", soci::use(name, "t"),
+        soci::into(n);
+  });
+  if (!st.ok()) return st.error();
+  return static_cast<std::int64_t>(n);
+}
+
+Result<bool> TokenStore::SerialExists(std::string_view serial) const {
+  const std::string name(serial);
+  bool exists = false;
+  Status st =
+      sql::RunRead(db_, "serial exists", [&](soci::session& s) { exists = IdOf(s, name).has_value(); });
+  if (!st.ok()) return st.error();
+  return exists;
+}
+
+Result<Secret> TokenStore::OpenKey(const TokenRecord& record) const {
+  return sealer_.Open(record.sealed_key, record.serial);
+}
+
+bool TokenStore::CheckPin(const TokenRecord& record, std::string_view pin) const {
+  if (record.pin_hash.empty()) return pin.empty();
+  return hasher_.Verify(pin, record.pin_hash, record.serial);
+}
+
+Status TokenStore::Save(const TokenRecord& r) {
+  bool found = false;
+  Status st = sql::RunTransaction(db_, "save token", [&](soci::session& s) {
+    auto id = IdOf(s, r.serial);
+    found = id.has_value();
+    if (!found) return;
+    int active = r.active, revoked = r.revoked, locked = r.locked;
+    long long count = r.count;
+    s << "UPDATE mfa_token SET description = :descr, otplen = :otplen, maxfail = :maxfail, active = :active, "
+         "revoked = :revoked, locked = :locked, failcount = :failcount, counter = :counter, count_window = "
+         ":cw, "
+         "sync_window = :sw, rollout_state = :rs, user_id = :uid, resolver = :resolver, user_realm = :urealm "
+         "WHERE id = :id",
+        soci::use(r.description, "descr"), soci::use(r.otplen, "otplen"), soci::use(r.maxfail, "maxfail"),
+        soci::use(active, "active"), soci::use(revoked, "revoked"), soci::use(locked, "locked"),
+        soci::use(r.failcount, "failcount"), soci::use(count, "counter"), soci::use(r.count_window, "cw"),
+        soci::use(r.sync_window, "sw"), soci::use(r.rollout_state, "rs"), soci::use(r.user_id, "uid"),
+        soci::use(r.resolver, "resolver"), soci::use(r.user_realm, "urealm"), soci::use(*id, "id");
+    WriteDetails(s, *id, r);
+  });
+  if (!st.ok()) return st;
+  return found ? OkStatus() : Status(UnknownSerial());
+}
+
+namespace {
+
+Status UpdateColumn(sql::Database& db, std::string_view what, const std::string& column,
+                    const std::string& serial, const std::string& value) {
+  long long changed = 0;
+  Status st = sql::RunTransaction(db, what, [&](soci::session& s) {
+    soci::statement stmt = (s.prepare << "UPDATE mfa_token SET " + column + " = :v WHERE serial = :s",
+                            soci::use(value, "v"), soci::use(serial, "s"));
+    stmt.execute(true);
+    changed = stmt.get_affected_rows();
+  });
+  if (!st.ok()) return st;
+  return changed == 1 ? OkStatus() : Status(UnknownSerial());
+}
+
+}  // namespace
+
+Status TokenStore::SetPin(std::string_view serial, const std::optional<Secret>& pin) {
+  const std::string name(serial);
+  const std::string hash = pin && !pin->empty() ? hasher_.Hash(pin->view(), name) : std::string();
+  return UpdateColumn(db_, "set pin", "pin_hash", name, hash);
+}
+
+Status TokenStore::SetOtherPin(std::string_view serial, OtherPin which, const Secret& pin) {
+  const std::string name(serial);
+  const bool user = which == OtherPin::kUser;
+  const std::string hash =
+      pin.empty() ? std::string() : hasher_.Hash(pin.view(), (user ? "userpin:" : "sopin:") + name);
+  return UpdateColumn(db_, "set pin", user ? "user_pin_hash" : "so_pin_hash", name, hash);
+}
+
+Status TokenStore::SetKey(std::string_view serial, const Secret& key) {
+  const std::string name(serial);
+  return UpdateColumn(db_, "set key", "sealed_key", name, sealer_.Seal(key.view(), name));
+}
+
+Status TokenStore::Delete(std::string_view serial) {
+  const std::string name(serial);
+  bool found = false;
+  Status st = sql::RunTransaction(db_, "delete token", [&](soci::session& s) {
+    auto id = IdOf(s, name);
+    found = id.has_value();
+    if (!found) return;
+    s << "DELETE FROM mfa_tokeninfo WHERE token_id = :id", soci::use(*id, "id");
+    s << "DELETE FROM mfa_token_realm WHERE token_id = :id", soci::use(*id, "id");
+    s << "DELETE FROM mfa_challenge WHERE serial = :s", soci::use(name, "s");
+    s << "DELETE FROM mfa_token WHERE id = :id", soci::use(*id, "id");
+  });
+  if (!st.ok()) return st;
+  return found ? OkStatus() : Status(UnknownSerial());
+}
+
+bool TokenStore::ApplyIn(soci::session& s, const TokenUpdate& u) const {
+  long long id = u.id, expected = u.expected_count, count = u.count;
+  int failcount = u.failcount, da = u.count_auth_delta, ds = u.count_auth_success_delta;
+  soci::statement stmt =
+      (s.prepare << "UPDATE mfa_token SET counter = :c, failcount = :f, count_auth = count_auth + :da, "
+                    "count_auth_success = count_auth_success + :ds WHERE id = :id AND counter = :e",
+       soci::use(count, "c"), soci::use(failcount, "f"), soci::use(da, "da"), soci::use(ds, "ds"),
+       soci::use(id, "id"), soci::use(expected, "e"));
+  stmt.execute(true);
+  if (stmt.get_affected_rows() != 1) return false;
+  for (const auto& [k, v] : u.info) UpsertInfo(s, id, k, v);
+  return true;
+}
+
+void TokenStore::IncrementFailIn(soci::session& s, const TokenRecord& record, bool count_auth) const {
+  long long id = record.id;
+  if (count_auth) s << "UPDATE mfa_token SET count_auth = count_auth + 1 WHERE id = :id", soci::use(id, "id");
+  soci::statement stmt = (s.prepare << "UPDATE mfa_token SET failcount = failcount + 1 WHERE id = :id AND "
+                                       "failcount < maxfail",
+                          soci::use(id, "id"));
+  stmt.execute(true);
+  if (stmt.get_affected_rows() != 1) return;
+  int failcount = 0, maxfail = 0;
+  s << "SELECT failcount, maxfail FROM mfa_token WHERE id = :id", soci::use(id, "id"), soci::into(failcount),
+      soci::into(maxfail);
+  if (failcount >= maxfail) UpsertInfo(s, id, "failcounter_exceeded", LocalTimestamp(clock_.Now()));
+}
+
+void TokenStore::ResetFailIn(soci::session& s, std::int64_t token_id) const {
+  long long id = token_id;
+  s << "UPDATE mfa_token SET failcount = 0 WHERE id = :id AND failcount <> 0", soci::use(id, "id");
+  s << "DELETE FROM mfa_tokeninfo WHERE token_id = :id AND info_key = 'failcounter_exceeded'",
+      soci::use(id, "id");
+}
+
+Status TokenStore::CreateChallenge(const Challenge& challenge) {
+  return sql::RunTransaction(db_, "create challenge",
+                             [&](soci::session& s) { CreateChallengeIn(s, challenge); });
+}
+
+void TokenStore::CreateChallengeIn(soci::session& s, const Challenge& c) const {
+  long long created = Millis(c.created), expiration = Millis(c.expiration);
+  int received = c.received_count, valid = c.otp_valid;
+  s << "INSERT INTO mfa_challenge (transaction_id, serial, data, challenge, created_ms, expiration_ms, "
+       "received_count, otp_valid) VALUES (:tid, :serial, :data, :challenge, :created, :exp, :rc, :valid)",
+      soci::use(c.transaction_id, "tid"), soci::use(c.serial, "serial"), soci::use(c.data, "data"),
+      soci::use(c.challenge, "challenge"), soci::use(created, "created"), soci::use(expiration, "exp"),
+      soci::use(received, "rc"), soci::use(valid, "valid");
+}
+
+Result<std::vector<Challenge>> TokenStore::FindChallenges(std::string_view serial,
+                                                          std::string_view transaction_id) const {
+  const std::string name(serial), tid(transaction_id);
+  std::vector<Challenge> out;
+  Status st = sql::RunRead(db_, "find challenges", [&](soci::session& s) {
+    out.clear();
+    soci::rowset<soci::row> rows =
+        (s.prepare
+             << "SELECT CAST(id AS BIGINT), transaction_id, serial, data, challenge, CAST(created_ms AS "
+                "BIGINT), CAST(expiration_ms AS BIGINT), received_count, CASE WHEN otp_valid THEN 1 ELSE 0 "
+                "END FROM mfa_challenge WHERE serial = :s AND transaction_id = :t ORDER BY id",
+         soci::use(name, "s"), soci::use(tid, "t"));
+    for (const soci::row& row : rows) {
+      Challenge c;
+      c.id = sql::Int(row, 0);
+      c.transaction_id = sql::Text(row, 1);
+      c.serial = sql::Text(row, 2);
+      c.data = sql::Text(row, 3);
+      c.challenge = sql::Text(row, 4);
+      c.created = FromMillis(sql::Int(row, 5));
+      c.expiration = FromMillis(sql::Int(row, 6));
+      c.received_count = static_cast<int>(sql::Int(row, 7));
+      c.otp_valid = sql::Int(row, 8) != 0;
+      out.push_back(std::move(c));
+    }
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+void TokenStore::DeleteChallengesIn(soci::session& s, std::string_view transaction_id) const {
+  const std::string tid(transaction_id);
+  s << "DELETE FROM mfa_challenge WHERE transaction_id = :t", soci::use(tid, "t");
+}
+
+void TokenStore::BumpReceivedIn(soci::session& s, std::int64_t challenge_id) const {
+  long long id = challenge_id;
+  s << "UPDATE mfa_challenge SET received_count = received_count + 1 WHERE id = :id", soci::use(id, "id");
+}
+
+void TokenStore::PurgeExpiredIn(soci::session& s, std::string_view serial, Clock::TimePoint now) const {
+  const std::string name(serial);
+  long long ms = Millis(now);
+  s << "DELETE FROM mfa_challenge WHERE serial = :s AND expiration_ms < :now", soci::use(name, "s"),
+      soci::use(ms, "now");
+}
+
+}  // namespace osprey::mfa::token
