@@ -5,8 +5,8 @@
 namespace osprey::sql {
 namespace {
 
-// PostgreSQL's message continues with lines such as "DETAIL:  Failing row contains (...)" that quote the row's
-// bound values (a hashed PIN, a message text); only the first line, which names the problem, is kept.
+// PostgreSQL's message continues with lines such as "DETAIL:  Failing row contains (...)" that quote the
+// row's bound values (a hashed PIN, a message text); only the first line, which names the problem, is kept.
 std::string FirstLine(const std::string& message) { return message.substr(0, message.find('\n')); }
 
 template <typename F>
