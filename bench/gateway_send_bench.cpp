@@ -161,7 +161,7 @@ RunResult RunOnce(const Config& c, const std::string& sync, bool group_commit) {
   server_options.io_threads = c.io;
   server_options.access_log = c.access_log;
   http::HttpServer server(server_options);
-  server.AddListener(http::ListenerOptions{"127.0.0.1", 0, std::nullopt}, service);
+  server.AddListener(http::ListenerOptions{.address = "127.0.0.1", .port = 0, .tls = std::nullopt}, service);
   if (Status s = server.Start(); !s.ok()) Die("server: " + s.error().ToString());
 
   const std::string request = PrivacyIdeaRequest(std::string(token.view()));

@@ -34,6 +34,10 @@ config::Schema BuildSchema() {
          "Database URL: sqlite://<path> (relative to this file), sqlite:///<absolute path> or "
          "postgresql://user:pass@host:port/db"})
       .Add({"database.pool_size", Type::kInt, "8", "Connections in the pool"})
+      .Add(
+          {"database.sqlite_cache_kib", Type::kInt, "512",
+           "SQLite page cache per pooled connection, in KiB (dropped at each read after another connection's "
+           "commit)"})
       .Add({"database.sqlite_synchronous", Type::kString, "NORMAL",
             "SQLite PRAGMA synchronous: NORMAL survives a process crash, FULL also survives power loss"})
       .Add({"database.busy_timeout_ms", Type::kInt, "5000", "SQLite busy timeout in milliseconds"})
@@ -64,7 +68,10 @@ config::Schema BuildSchema() {
               "Listen address of the " + what + ": host:port, [v6]:port or :port"})
         .Add({name + ".tls_certificate", Type::kString, "",
               "PEM certificate chain; set with tls_private_key for HTTPS"})
-        .Add({name + ".tls_private_key", Type::kString, "", "PEM private key for HTTPS"});
+        .Add({name + ".tls_private_key", Type::kString, "", "PEM private key for HTTPS"})
+        .Add({name + ".worker_threads", Type::kInt, name == "mfa" ? "16" : "0",
+              "Threads running this service's request handlers, a pool of its own; 0 = share the "
+              "http.worker_threads pool"});
   }
   s.Add({"gateway.modem_driver", Type::kString, "loopback",
          "Without [[gateway.modem]] entries: driver type of modems 1..modem_count (loopback: in-memory, for "
@@ -167,6 +174,8 @@ Result<ServiceSettings> ReadService(const config::Config& cfg, const std::string
                              cfg.source(), name));
   }
   if (!cert.empty()) out.listener.tls = http::TlsOptions{cert, key};
+  out.listener.worker_threads =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, cfg.GetInt(name + ".worker_threads")));
   return out;
 }
 
@@ -368,6 +377,8 @@ Result<Settings> LoadSettings(const std::string& path) {
   s.database.pool_size =
       static_cast<std::size_t>(std::max<std::int64_t>(1, cfg.GetInt("database.pool_size")));
   s.database.sqlite_synchronous = cfg.GetString("database.sqlite_synchronous");
+  s.database.sqlite_cache_kib =
+      static_cast<int>(std::clamp<std::int64_t>(cfg.GetInt("database.sqlite_cache_kib"), 1, 1 << 30));
   s.database.sqlite_busy_timeout = std::chrono::milliseconds(cfg.GetInt("database.busy_timeout_ms"));
   s.master_key_file = cfg.GetPath("keys.master_key_file");
   s.hash_key_file = cfg.GetPath("keys.hash_key_file");

@@ -25,30 +25,6 @@ using users_api::CheckRight;
 
 double Now(const ApiContext& ctx) { return ctx.clock->UnixSeconds(); }
 
-void Audit(const Call& call, const char* action, bool success, const std::string& name,
-           const std::string& info) {
-  if (call.ctx.audit == nullptr) return;
-  audit::AuditEntry e;
-  e.action = action;
-  e.success = success;
-  e.action_detail = name;
-  e.info = info;
-  e.administrator = call.caller.username;
-  e.realm = call.caller.realm;
-  e.client = call.request.remote_address;
-  e.user_agent = std::string(call.request.headers.Get("User-Agent").value_or(""));
-  e.duration = Now(call.ctx) - call.started;
-  if (Status st = call.ctx.audit->Append(e); !st.ok()) {
-    spdlog::error("audit of {} failed: {}", action, st.error().ToString());
-  }
-}
-
-http::Response Fail(const Call& call, const char* action, const PiError& error,
-                    const std::string& name = {}) {
-  if (action != nullptr) Audit(call, action, false, name, error.message);
-  return ErrorResponse(error, Now(call.ctx));
-}
-
 std::string Trim(const std::string& s) {
   const std::size_t b = s.find_first_not_of(" \t");
   if (b == std::string::npos) return "";
@@ -151,16 +127,16 @@ http::Response SetPolicy(const ApiContext& ctx, const http::Request& request) {
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   const std::string name = request.path_params.at("name");
   if (auto right = CheckRight(*call, {"policywrite"}, {}); !right.ok()) {
-    return Fail(*call, kAction, right.error(), name);
+    return users_api::FailConfigChange(*call, kAction, right.error(), name);
   }
   policy::Policy p;
   if (auto existing = ctx.policies->Get(name); existing.ok()) p = std::move(*existing);
   p.name = name;
   if (auto applied = ApplyParams(call->params, p); !applied.ok())
-    return Fail(*call, kAction, applied.error(), name);
+    return users_api::FailConfigChange(*call, kAction, applied.error(), name);
   auto id = ctx.policies->Set(p);
-  if (!id.ok()) return Fail(*call, kAction, FromError(id.error()), name);
-  Audit(*call, kAction, true, name, "");
+  if (!id.ok()) return users_api::FailConfigChange(*call, kAction, FromError(id.error()), name);
+  users_api::AuditConfigChange(*call, kAction, true, name, "");
   return SuccessResponse(json{{"setPolicy " + name, *id}}, json::object(), Now(ctx));
 }
 
@@ -169,12 +145,12 @@ http::Response GetPolicies(const ApiContext& ctx, const http::Request& request) 
   auto call = Begin(ctx, request, true);
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   if (auto right = CheckRight(*call, {"policyread"}, {}); !right.ok())
-    return Fail(*call, nullptr, right.error());
+    return users_api::FailConfigChange(*call, nullptr, right.error());
   const Params& params = call->params;
   std::optional<bool> active;
   if (auto a = params.Get("active")) active = system::IsTrue(*a);
   auto list = ctx.policies->List(params.GetOr("scope", ""), active);
-  if (!list.ok()) return Fail(*call, nullptr, FromError(list.error()));
+  if (!list.ok()) return users_api::FailConfigChange(*call, nullptr, FromError(list.error()));
   const auto name = params.Get("name");
   const auto realm = params.Get("realm");
   json value = json::array();
@@ -192,11 +168,11 @@ http::Response DeletePolicy(const ApiContext& ctx, const http::Request& request)
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   const std::string name = request.path_params.at("name");
   if (auto right = CheckRight(*call, {"policydelete"}, {}); !right.ok()) {
-    return Fail(*call, kAction, right.error(), name);
+    return users_api::FailConfigChange(*call, kAction, right.error(), name);
   }
   auto id = ctx.policies->Delete(name);
-  if (!id.ok()) return Fail(*call, kAction, FromError(id.error()), name);
-  Audit(*call, kAction, true, name, name);
+  if (!id.ok()) return users_api::FailConfigChange(*call, kAction, FromError(id.error()), name);
+  users_api::AuditConfigChange(*call, kAction, true, name, name);
   return SuccessResponse(*id, json::object(), Now(ctx));
 }
 
@@ -206,11 +182,11 @@ http::Response Enable(const ApiContext& ctx, const http::Request& request, bool 
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   const std::string name = request.path_params.at("name");
   if (auto right = CheckRight(*call, {"policywrite"}, {}); !right.ok()) {
-    return Fail(*call, action, right.error(), name);
+    return users_api::FailConfigChange(*call, action, right.error(), name);
   }
   auto id = ctx.policies->SetActive(name, enable);
-  if (!id.ok()) return Fail(*call, action, FromError(id.error()), name);
-  Audit(*call, action, true, name, "");
+  if (!id.ok()) return users_api::FailConfigChange(*call, action, FromError(id.error()), name);
+  users_api::AuditConfigChange(*call, action, true, name, "");
   return SuccessResponse(*id, json::object(), Now(ctx));
 }
 

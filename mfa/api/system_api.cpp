@@ -25,30 +25,6 @@ constexpr const char* kDelete = "DELETE /system/<key>";
 
 double Now(const ApiContext& ctx) { return ctx.clock->UnixSeconds(); }
 
-void Audit(const Call& call, const char* action, bool success, const std::string& detail,
-           const std::string& info) {
-  if (call.ctx.audit == nullptr) return;
-  audit::AuditEntry e;
-  e.action = action;
-  e.success = success;
-  e.action_detail = detail;
-  e.info = info;
-  e.administrator = call.caller.username;
-  e.realm = call.caller.realm;
-  e.client = call.request.remote_address;
-  e.user_agent = std::string(call.request.headers.Get("User-Agent").value_or(""));
-  e.duration = Now(call.ctx) - call.started;
-  if (Status st = call.ctx.audit->Append(e); !st.ok()) {
-    spdlog::error("audit of {} failed: {}", action, st.error().ToString());
-  }
-}
-
-http::Response Fail(const Call& call, const char* action, const PiError& error,
-                    const std::string& detail = {}) {
-  if (action != nullptr) Audit(call, action, false, detail, error.message);
-  return ErrorResponse(error, Now(call.ctx));
-}
-
 std::string LastSegment(const std::string& key) {
   const std::size_t dot = key.rfind('.');
   return dot == std::string::npos ? key : key.substr(dot + 1);
@@ -63,7 +39,7 @@ http::Response SetConfig(const ApiContext& ctx, const http::Request& request) {
   auto call = Begin(ctx, request, true);
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   if (auto right = CheckRight(*call, {"configwrite"}, {}); !right.ok())
-    return Fail(*call, kSetConfig, right.error());
+    return users_api::FailConfigChange(*call, kSetConfig, right.error());
   nlohmann::json value = nlohmann::json::object();
   std::string keys;
   for (const auto& [key, text] : call->params.Strings()) {
@@ -71,11 +47,11 @@ http::Response SetConfig(const ApiContext& ctx, const http::Request& request) {
     if (last == "type" || last == "desc") continue;
     auto outcome = ctx.config->Set(key, text, OptionalParam(call->params, key + ".type"),
                                    OptionalParam(call->params, key + ".desc"));
-    if (!outcome.ok()) return Fail(*call, kSetConfig, FromError(outcome.error()), key);
+    if (!outcome.ok()) return users_api::FailConfigChange(*call, kSetConfig, FromError(outcome.error()), key);
     value[key] = *outcome;
     keys += (keys.empty() ? "" : ", ") + key;
   }
-  Audit(*call, kSetConfig, true, keys, "");
+  users_api::AuditConfigChange(*call, kSetConfig, true, keys, "");
   return SuccessResponse(value, nlohmann::json::object(), Now(ctx));
 }
 
@@ -84,7 +60,7 @@ http::Response SetDefault(const ApiContext& ctx, const http::Request& request) {
   auto call = Begin(ctx, request, true);
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   if (auto right = CheckRight(*call, {"configwrite"}, {}); !right.ok()) {
-    return Fail(*call, kSetDefault, right.error());
+    return users_api::FailConfigChange(*call, kSetDefault, right.error());
   }
   nlohmann::json value = nlohmann::json::object();
   std::string info;
@@ -92,17 +68,19 @@ http::Response SetDefault(const ApiContext& ctx, const http::Request& request) {
     const auto canonical = system::CanonicalDefaultName(key);
     if (!canonical) continue;
     auto outcome = ctx.config->Set(*canonical, text);
-    if (!outcome.ok()) return Fail(*call, kSetDefault, FromError(outcome.error()), *canonical);
+    if (!outcome.ok())
+      return users_api::FailConfigChange(*call, kSetDefault, FromError(outcome.error()), *canonical);
     value[*canonical] = *outcome;
     info += *canonical + "=" + text + ", ";  // Default* values are numbers and flags, not secrets
   }
   if (value.empty()) {
-    return Fail(*call, kSetDefault,
-                CodedError(77,
-                           "Usage: parameters are: DefaultMaxFailCount, DefaultSyncWindow, "
-                           "DefaultCountWindow, DefaultOtpLen, DefaultResetFailCount"));
+    return users_api::FailConfigChange(
+        *call, kSetDefault,
+        CodedError(77,
+                   "Usage: parameters are: DefaultMaxFailCount, DefaultSyncWindow, "
+                   "DefaultCountWindow, DefaultOtpLen, DefaultResetFailCount"));
   }
-  Audit(*call, kSetDefault, true, "", info);
+  users_api::AuditConfigChange(*call, kSetDefault, true, "", info);
   return SuccessResponse(value, nlohmann::json::object(), Now(ctx));
 }
 
@@ -111,9 +89,9 @@ http::Response Get(const ApiContext& ctx, const http::Request& request) {
   auto call = Begin(ctx, request, true);
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   if (auto right = CheckRight(*call, {"configread"}, {}); !right.ok())
-    return Fail(*call, nullptr, right.error());
+    return users_api::FailConfigChange(*call, nullptr, right.error());
   auto all = ctx.config->All();
-  if (!all.ok()) return Fail(*call, nullptr, FromError(all.error()));
+  if (!all.ok()) return users_api::FailConfigChange(*call, nullptr, FromError(all.error()));
   const auto key = request.path_params.find("key");
   if (key == request.path_params.end()) {
     return SuccessResponse(nlohmann::json(*all), nlohmann::json::object(), Now(ctx));
@@ -129,11 +107,11 @@ http::Response Delete(const ApiContext& ctx, const http::Request& request) {
   if (!call.ok()) return ErrorResponse(call.error(), Now(ctx));
   const std::string key = request.path_params.at("key");
   if (auto right = CheckRight(*call, {"configdelete"}, {}); !right.ok()) {
-    return Fail(*call, kDelete, right.error(), key);
+    return users_api::FailConfigChange(*call, kDelete, right.error(), key);
   }
   auto deleted = ctx.config->Delete(key);
-  if (!deleted.ok()) return Fail(*call, kDelete, FromError(deleted.error()), key);
-  Audit(*call, kDelete, true, key, "");
+  if (!deleted.ok()) return users_api::FailConfigChange(*call, kDelete, FromError(deleted.error()), key);
+  users_api::AuditConfigChange(*call, kDelete, true, key, "");
   return SuccessResponse(*deleted, nlohmann::json::object(), Now(ctx));
 }
 

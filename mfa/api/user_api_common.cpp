@@ -97,4 +97,28 @@ http::Response Fail(const Call& call, const std::string& action, const PiError& 
   return ErrorResponse(error, call.ctx.clock->UnixSeconds());
 }
 
+void AuditConfigChange(const Call& call, const char* action, bool success, const std::string& detail,
+                       const std::string& info) {
+  if (call.ctx.audit == nullptr || action == nullptr) return;
+  audit::AuditEntry e;
+  e.action = action;
+  e.success = success;
+  e.action_detail = detail;
+  e.info = info;
+  e.administrator = call.caller.username;
+  e.realm = call.caller.realm;
+  e.client = call.request.remote_address;
+  e.user_agent = std::string(call.request.headers.Get("User-Agent").value_or(""));
+  e.duration = call.ctx.clock->UnixSeconds() - call.started;
+  if (Status st = call.ctx.audit->Append(e); !st.ok()) {
+    spdlog::error("audit of {} failed: {}", action, st.error().ToString());
+  }
+}
+
+http::Response FailConfigChange(const Call& call, const char* action, const PiError& error,
+                                const std::string& detail) {
+  AuditConfigChange(call, action, false, detail, error.message);
+  return ErrorResponse(error, call.ctx.clock->UnixSeconds());
+}
+
 }  // namespace osprey::mfa::api::users_api

@@ -53,6 +53,14 @@ PiResult<std::string> Required(const Params& params, std::string_view name);
 http::Response Fail(const Call& call, const std::string& action, const PiError& error,
                     const Target& target = {});
 
+// The audit entry and the error envelope of an admin's configuration change (/system/, /policy/): `detail`
+// names what changed (a policy, a config key), `info` says how; the caller's realm is the entry's realm.
+// `action` nullptr: a read, not audited.
+void AuditConfigChange(const Call& call, const char* action, bool success, const std::string& detail,
+                       const std::string& info);
+http::Response FailConfigChange(const Call& call, const char* action, const PiError& error,
+                                const std::string& detail = {});
+
 // Route registration of the three groups (resolver_api.cpp, realm_api.cpp, user_api.cpp).
 void AddResolverRoutes(http::Router& router, const ApiContext& ctx);
 void AddRealmRoutes(http::Router& router, const ApiContext& ctx);

@@ -7,6 +7,7 @@
 #include "mfa/audit/audit_chain.hpp"
 #include "osprey/sql/rows.hpp"
 #include "osprey/sql/run.hpp"
+#include "osprey/sql/transaction_serial.hpp"
 
 namespace osprey::mfa::audit {
 namespace {
@@ -146,7 +147,36 @@ Status AuditLog::Append(const AuditEntry& entry) {
                              [&](soci::session& s) { AppendIn(s, std::span<const AuditEntry>(&entry, 1)); });
 }
 
-void AuditLog::LockIn(soci::session& s) const { internal::LockChain(s, db_.engine()); }
+namespace {
+
+// The chain's lock is held, and once read its head known, until the transaction ends: several appends in one
+// transaction (the validator's group commit: one per request of the batch) lock and read the head once.
+// Valid only for the same log, session and Database::WithTransaction attempt on this thread.
+struct ChainState {
+  const AuditLog* log = nullptr;
+  const soci::session* session = nullptr;
+  std::uint64_t transaction = 0;
+  bool head_known = false;
+  std::string head;
+};
+thread_local ChainState chain_state;
+
+ChainState* CurrentChainState(const AuditLog* log, const soci::session& s) {
+  const std::uint64_t transaction = sql::CurrentTransactionSerial();
+  if (transaction == 0) return nullptr;
+  ChainState& c = chain_state;
+  if (c.log != log || c.session != &s || c.transaction != transaction) return nullptr;
+  return &c;
+}
+
+}  // namespace
+
+void AuditLog::LockIn(soci::session& s) const {
+  if (CurrentChainState(this, s) != nullptr) return;  // this transaction holds the lock already
+  internal::LockChain(s, db_.engine());
+  const std::uint64_t transaction = sql::CurrentTransactionSerial();
+  chain_state = transaction != 0 ? ChainState{this, &s, transaction, false, {}} : ChainState{};
+}
 
 void AuditLog::AppendIn(soci::session& s, std::span<const AuditEntry> entries) const {
   if (entries.empty()) return;
@@ -159,11 +189,12 @@ void AuditLog::AppendIn(soci::session& s, std::span<const AuditEntry> entries) c
   // PostgreSQL: a PREPARE pays off only for a batch (group commit); single entries go as one-time queries.
   Appender& appender = kept != nullptr ? *kept : local.emplace(s, entries.size() >= 4u, engine);
 
-  internal::LockChain(s, engine);
+  ChainState* state = CurrentChainState(this, s);
+  if (state == nullptr) internal::LockChain(s, engine);
+  std::string prev = state != nullptr && state->head_known ? state->head : appender.Head();
   const Clock::TimePoint now = clock_.Now();
   const std::string& kid = chain_keys_.active_id();
   const Secret& key = chain_keys_.active_key();
-  std::string prev = appender.Head();
   for (const AuditEntry& entry : entries) {
     StoredEntry row = internal::ToStored(entry, now);
     row.kid = kid;
@@ -172,6 +203,8 @@ void AuditLog::AppendIn(soci::session& s, std::span<const AuditEntry> entries) c
     prev = row.mac;
     appender.Insert(std::move(row));
   }
+  const std::uint64_t transaction = sql::CurrentTransactionSerial();
+  chain_state = transaction != 0 ? ChainState{this, &s, transaction, true, prev} : ChainState{};
 }
 
 }  // namespace osprey::mfa::audit

@@ -112,10 +112,13 @@ class AuditLog {
   AuditLog& operator=(const AuditLog&) = delete;
 
   Status Append(const AuditEntry& entry);
-  // Appends inside the caller's transaction (one head read per call, then the entries in order).
+  // Appends inside the caller's transaction, the entries in order. Inside Database::WithTransaction the lock
+  // and the head read are once per transaction: later calls in the same transaction continue from the
+  // entry the previous one wrote.
   void AppendIn(soci::session& s, std::span<const AuditEntry> entries) const;
-  // Takes the appenders' lock now (PostgreSQL; a no-op on SQLite). Call it as the first statement of a
-  // transaction that will AppendIn after other queries, so its snapshot is not older than the chain head.
+  // Takes the appenders' lock now (PostgreSQL; a no-op on SQLite), once per transaction. Call it as the first
+  // statement of a transaction that will AppendIn after other queries, so its snapshot is not older than the
+  // chain head (else PostgreSQL's serializable isolation aborts it, and concurrent writers exhaust retries).
   void LockIn(soci::session& s) const;
 
   Result<AuditPage> Query(const AuditFilter& filter) const;

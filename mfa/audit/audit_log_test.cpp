@@ -179,6 +179,40 @@ TEST_P(AuditLogTest, AppendInJoinsTheCallersTransaction) {
   EXPECT_EQ(report.checked, 3);
 }
 
+// The validator's group commit appends once per request inside one transaction: the chain is locked and its
+// head read by the first append only, the later ones continue from the entry before. Other writers append
+// concurrently, and one batch fails and is rolled back after it appended: the chain stays linear.
+TEST_P(AuditLogTest, AppendsOfOneTransactionContinueTheChainWhileOthersAppend) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> others{0};
+  std::thread other([&] {
+    while (!stop) {
+      if (log_->Append(Sample("other")).ok()) ++others;
+    }
+  });
+  constexpr int kBatches = 20, kEach = 5;
+  int failed = 0;
+  for (int b = 0; b < kBatches; ++b) {
+    const bool fail = b == 7;
+    Status st = sql::RunTransaction(*db_, "batch", [&](soci::session& s) {
+      for (int i = 0; i < kEach; ++i) {
+        const AuditEntry entry = Sample("batch" + std::to_string(b));
+        log_->AppendIn(s, std::span<const AuditEntry>(&entry, 1));
+      }
+      if (fail) throw std::runtime_error("a job of the batch failed");
+    });
+    if (!st.ok()) ++failed;
+  }
+  stop = true;
+  other.join();
+  EXPECT_EQ(failed, 1);
+  const std::int64_t expected = (kBatches - 1) * kEach + others.load();
+  EXPECT_EQ(QueryOrDie({}).count, expected);
+  VerifyReport report = VerifyOrDie();
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.checked, expected);
+}
+
 // Writers in several threads (and so several sessions) must still build one linear chain: SQLite serializes
 // them with its write lock, PostgreSQL with serializable transactions that retry.
 TEST_P(AuditLogTest, ConcurrentAppendsBuildOneLinearChain) {

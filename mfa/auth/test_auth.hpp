@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "libs/core/src/test_keys.hpp"
 #include "libs/sql/src/test_db.hpp"
 #include "mfa/auth/auth.hpp"
 #include "osprey/core/crypto.hpp"
@@ -17,11 +18,7 @@
 
 namespace osprey::mfa::auth::testing {
 
-inline crypto::KeyRing RingOf(const std::string& id, const Secret& key) {
-  crypto::KeyRing ring;
-  if (!ring.Add(id, key.Clone()).ok()) throw std::logic_error("bad test key");
-  return ring;
-}
+using crypto::testing::RingOf;
 
 class AuthTest : public sql::testing::EngineTest {
  protected:

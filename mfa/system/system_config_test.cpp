@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "libs/core/src/test_keys.hpp"
 #include "libs/sql/src/test_db.hpp"
 #include "osprey/core/crypto.hpp"
 #include "osprey/sql/rows.hpp"
@@ -14,12 +15,7 @@
 namespace osprey::mfa::system {
 namespace {
 
-crypto::KeyRing TestRing() {
-  crypto::KeyRing ring;
-  if (!ring.Add("k1", crypto::RandomSecret(crypto::KeyRing::kKeySize)).ok())
-    throw std::logic_error("bad key");
-  return ring;
-}
+crypto::KeyRing TestRing() { return crypto::testing::RandomRing("k1"); }
 
 class SystemConfigTest : public sql::testing::EngineTest {
  protected:

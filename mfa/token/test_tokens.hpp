@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "libs/core/src/test_keys.hpp"
 #include "mfa/system/system_config.hpp"
 #include "mfa/token/token_service.hpp"
 #include "mfa/token/token_store.hpp"
@@ -17,11 +18,7 @@
 
 namespace osprey::mfa::token::testing {
 
-inline crypto::KeyRing TestRing(const std::string& id) {
-  crypto::KeyRing ring;
-  if (!ring.Add(id, crypto::RandomSecret(crypto::KeyRing::kKeySize)).ok()) throw std::logic_error("bad key");
-  return ring;
-}
+inline crypto::KeyRing TestRing(const std::string& id) { return crypto::testing::RandomRing(id); }
 
 inline const char* const kRfcKeyHex = "3132333435363738393031323334353637383930";
 

@@ -4,6 +4,8 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,15 @@ inline constexpr std::size_t kTokenColumnCount = 21;
 TokenRecord LoadToken(const soci::row& row);
 
 // Rows of: kTokenColumns, kind ('i' info / 'r' realm / NULL), key, value. Tokens in first-seen order.
+class Assembler {
+ public:
+  void Add(const soci::row& row);
+  std::vector<TokenRecord> Finish();
+
+ private:
+  std::vector<TokenRecord> out_;
+  std::map<std::int64_t, std::size_t> index_;
+};
 std::vector<TokenRecord> Assemble(soci::rowset<soci::row>& rows);
 
 // "SELECT kTokenColumns, 'i', i.info_key, i.info_value ... WHERE <where> UNION ALL ... realms ... WHERE

@@ -1,9 +1,11 @@
 #include "mfa/token/token_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "mfa/token/token_rows.hpp"
@@ -46,20 +48,27 @@ TokenRecord LoadToken(const soci::row& row) {
   return r;
 }
 
+void Assembler::Add(const soci::row& row) {
+  const std::int64_t id = sql::Int(row, 0);
+  auto [it, added] = index_.emplace(id, out_.size());
+  if (added) out_.push_back(LoadToken(row));
+  TokenRecord& r = out_[it->second];
+  if (row.get_indicator(kTokenColumnCount) == soci::i_null) return;
+  const std::string kind = sql::Text(row, kTokenColumnCount);
+  if (kind == "i") r.info[sql::Text(row, kTokenColumnCount + 1)] = sql::Text(row, kTokenColumnCount + 2);
+  if (kind == "r") r.realms.push_back(sql::Text(row, kTokenColumnCount + 1));
+}
+
+std::vector<TokenRecord> Assembler::Finish() {
+  for (TokenRecord& r : out_) std::sort(r.realms.begin(), r.realms.end());
+  index_.clear();
+  return std::move(out_);
+}
+
 std::vector<TokenRecord> Assemble(soci::rowset<soci::row>& rows) {
-  std::vector<TokenRecord> out;
-  std::map<std::int64_t, std::size_t> index;
-  for (const soci::row& row : rows) {
-    const std::int64_t id = sql::Int(row, 0);
-    auto [it, added] = index.emplace(id, out.size());
-    if (added) out.push_back(LoadToken(row));
-    TokenRecord& r = out[it->second];
-    const std::string kind = sql::Text(row, kTokenColumnCount);
-    if (kind == "i") r.info[sql::Text(row, kTokenColumnCount + 1)] = sql::Text(row, kTokenColumnCount + 2);
-    if (kind == "r") r.realms.push_back(sql::Text(row, kTokenColumnCount + 1));
-  }
-  for (TokenRecord& r : out) std::sort(r.realms.begin(), r.realms.end());
-  return out;
+  Assembler assembler;
+  for (const soci::row& row : rows) assembler.Add(row);
+  return assembler.Finish();
 }
 
 std::string WithDetails(const std::string& where, const std::string& where2) {
@@ -74,14 +83,6 @@ std::string WithDetails(const std::string& where, const std::string& where2) {
 }  // namespace internal
 
 namespace {
-
-std::int64_t Millis(Clock::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-Clock::TimePoint FromMillis(std::int64_t ms) {
-  return Clock::TimePoint(
-      std::chrono::duration_cast<Clock::TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
 
 // privacyIDEA's DATE_FORMAT for failcounter_exceeded: local time "%Y-%m-%dT%H:%M:%S.%f%z".
 std::string LocalTimestamp(Clock::TimePoint now) {
@@ -141,37 +142,87 @@ Result<std::int64_t> TokenStore::Create(TokenRecord r, const Secret& key, const 
   r.pin_hash = pin && !pin->empty() ? hasher_.Hash(pin->view(), r.serial) : std::string();
   long long id = 0;
   bool exists = false;
-  Status st = sql::RunTransaction(db_, "create token", [&](soci::session& s) {
-    exists = IdOf(s, r.serial).has_value();
-    if (exists) return;
-    int active = r.active, revoked = r.revoked, locked = r.locked;
-    long long count = r.count;
-    s << "INSERT INTO mfa_token (serial, tokentype, description, otplen, maxfail, active, revoked, locked, "
-         "failcount, counter, count_window, sync_window, rollout_state, user_id, resolver, user_realm, "
-         "sealed_key, pin_hash) VALUES (:serial, :type, :descr, :otplen, :maxfail, :active, :revoked, "
-         ":locked, "
-         ":failcount, :counter, :cw, :sw, :rs, :uid, :resolver, :urealm, :key, :pin) RETURNING id",
-        soci::use(r.serial, "serial"), soci::use(r.tokentype, "type"), soci::use(r.description, "descr"),
-        soci::use(r.otplen, "otplen"), soci::use(r.maxfail, "maxfail"), soci::use(active, "active"),
-        soci::use(revoked, "revoked"), soci::use(locked, "locked"), soci::use(r.failcount, "failcount"),
-        soci::use(count, "counter"), soci::use(r.count_window, "cw"), soci::use(r.sync_window, "sw"),
-        soci::use(r.rollout_state, "rs"), soci::use(r.user_id, "uid"), soci::use(r.resolver, "resolver"),
-        soci::use(r.user_realm, "urealm"), soci::use(r.sealed_key, "key"), soci::use(r.pin_hash, "pin"),
-        soci::into(id);
-    WriteDetails(s, id, r);
-  });
+  // Read committed, with the unique serial deciding a race: under PostgreSQL's serializable isolation,
+  // concurrent inits conflict on the serial index's pages (SSI) and were abandoned after the retries.
+  Status st = sql::RunTransaction(
+      db_, "create token",
+      [&](soci::session& s) {
+        id = 0;
+        exists = false;
+        soci::indicator got = soci::i_null;
+        int active = r.active, revoked = r.revoked, locked = r.locked;
+        long long count = r.count;
+        s << "INSERT INTO mfa_token (serial, tokentype, description, otplen, maxfail, active, revoked, "
+             "locked, failcount, counter, count_window, sync_window, rollout_state, user_id, resolver, "
+             "user_realm, sealed_key, pin_hash) VALUES (:serial, :type, :descr, :otplen, :maxfail, :active, "
+             ":revoked, :locked, :failcount, :counter, :cw, :sw, :rs, :uid, :resolver, :urealm, :key, :pin) "
+             "ON CONFLICT (serial) DO NOTHING RETURNING id",
+            soci::use(r.serial, "serial"), soci::use(r.tokentype, "type"), soci::use(r.description, "descr"),
+            soci::use(r.otplen, "otplen"), soci::use(r.maxfail, "maxfail"), soci::use(active, "active"),
+            soci::use(revoked, "revoked"), soci::use(locked, "locked"), soci::use(r.failcount, "failcount"),
+            soci::use(count, "counter"), soci::use(r.count_window, "cw"), soci::use(r.sync_window, "sw"),
+            soci::use(r.rollout_state, "rs"), soci::use(r.user_id, "uid"), soci::use(r.resolver, "resolver"),
+            soci::use(r.user_realm, "urealm"), soci::use(r.sealed_key, "key"), soci::use(r.pin_hash, "pin"),
+            soci::into(id, got);
+        if (!s.got_data() || got != soci::i_ok) {
+          exists = true;
+          return;
+        }
+        WriteDetails(s, id, r);
+      },
+      sql::Isolation::kReadCommitted);
   if (!st.ok()) return st.error();
   if (exists) return Error(ErrorCode::kAlreadyExists, "token " + r.serial + " already exists");
   return static_cast<std::int64_t>(id);
 }
+
+// Get and ListOwned are on /validate/check's path: on SQLite their statement (a UNION over three tables,
+// costly to compile) is compiled once per pooled connection (Database::SessionLocal) instead of on every
+// call.
+template <std::size_t N>
+struct KeptDetails {
+  KeptDetails(soci::session& s, const std::string& query, const std::array<const char*, N>& names) : st(s) {
+    for (std::size_t i = 0; i < N; ++i) st.exchange(soci::use(params[i], names[i]));
+    st.exchange(soci::into(row));
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+  }
+
+  std::vector<TokenRecord> Run(sql::Engine engine) {
+    internal::Assembler assembler;
+    try {
+      for (bool more = st.execute(true); more; more = st.fetch()) assembler.Add(row);
+    } catch (...) {
+      sql::ResetStatement(st, engine);
+      throw;
+    }
+    sql::ResetStatement(st, engine);
+    return assembler.Finish();
+  }
+
+  std::array<std::string, N> params;
+  soci::row row;
+  soci::statement st;
+};
 
 Result<std::optional<TokenRecord>> TokenStore::Get(std::string_view serial) const {
   const std::string name(serial);
   std::optional<TokenRecord> out;
   Status st = sql::RunRead(db_, "get token", [&](soci::session& s) {
     static const std::string sql = internal::WithDetails("t.serial = :s1", "t.serial = :s2");
-    soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(name, "s1"), soci::use(name, "s2"));
-    auto tokens = internal::Assemble(rows);
+    static const char kKey = 0;
+    std::vector<TokenRecord> tokens;
+    auto* kept = db_.SessionLocal<KeptDetails<2>>(s, &kKey, [](soci::session& session) {
+      return std::make_unique<KeptDetails<2>>(session, sql, std::array<const char*, 2>{"s1", "s2"});
+    });
+    if (kept != nullptr) {
+      kept->params = {name, name};
+      tokens = kept->Run(db_.engine());
+    } else {
+      soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(name, "s1"), soci::use(name, "s2"));
+      tokens = internal::Assemble(rows);
+    }
     out.reset();
     if (!tokens.empty()) out = std::move(tokens.front());
   });
@@ -186,6 +237,16 @@ Result<std::vector<TokenRecord>> TokenStore::ListOwned(std::string_view resolver
   Status st = sql::RunRead(db_, "list owned tokens", [&](soci::session& s) {
     static const std::string sql =
         internal::WithDetails("t.resolver = :r1 AND t.user_id = :u1", "t.resolver = :r2 AND t.user_id = :u2");
+    static const char kKey = 0;
+    auto* kept = db_.SessionLocal<KeptDetails<4>>(s, &kKey, [](soci::session& session) {
+      return std::make_unique<KeptDetails<4>>(session, sql,
+                                              std::array<const char*, 4>{"r1", "u1", "r2", "u2"});
+    });
+    if (kept != nullptr) {
+      kept->params = {res, uid, res, uid};
+      out = kept->Run(db_.engine());
+      return;
+    }
     soci::rowset<soci::row> rows = (s.prepare << sql, soci::use(res, "r1"), soci::use(uid, "u1"),
                                     soci::use(res, "r2"), soci::use(uid, "u2"));
     out = internal::Assemble(rows);
@@ -302,31 +363,99 @@ Status TokenStore::Delete(std::string_view serial) {
   return found ? OkStatus() : Status(UnknownSerial());
 }
 
+// The counter update and the fail-counter statements run once per validation: on SQLite they are compiled
+// once per pooled connection.
+struct KeptApply {
+  explicit KeptApply(soci::session& s)
+      : st((s.prepare << "UPDATE mfa_token SET counter = :c, failcount = :f, count_auth = count_auth + :da, "
+                         "count_auth_success = count_auth_success + :ds WHERE id = :id AND counter = :e",
+            soci::use(count, "c"), soci::use(failcount, "f"), soci::use(da, "da"), soci::use(ds, "ds"),
+            soci::use(id, "id"), soci::use(expected, "e"))) {}
+  long long id = 0, expected = 0, count = 0;
+  int failcount = 0, da = 0, ds = 0;
+  soci::statement st;
+};
+
+struct KeptFail {
+  explicit KeptFail(soci::session& s)
+      : auth((s.prepare << "UPDATE mfa_token SET count_auth = count_auth + 1 WHERE id = :id",
+              soci::use(id, "id"))),
+        bump((s.prepare
+                  << "UPDATE mfa_token SET failcount = failcount + 1 WHERE id = :id AND failcount < maxfail",
+              soci::use(id, "id"))),
+        read((s.prepare << "SELECT failcount, maxfail FROM mfa_token WHERE id = :id", soci::use(id, "id"),
+              soci::into(failcount), soci::into(maxfail))) {}
+  long long id = 0;
+  int failcount = 0, maxfail = 0;
+  soci::statement auth, bump, read;
+};
+
+// Executes a kept statement (or a one-off one) and resets it; returns the affected row count.
+long long ExecuteKept(soci::statement& st, sql::Engine engine) {
+  long long affected = 0;
+  try {
+    st.execute(true);
+    affected = st.get_affected_rows();
+  } catch (...) {
+    sql::ResetStatement(st, engine);
+    throw;
+  }
+  sql::ResetStatement(st, engine);
+  return affected;
+}
+
 bool TokenStore::ApplyIn(soci::session& s, const TokenUpdate& u) const {
-  long long id = u.id, expected = u.expected_count, count = u.count;
-  int failcount = u.failcount, da = u.count_auth_delta, ds = u.count_auth_success_delta;
-  soci::statement stmt =
-      (s.prepare << "UPDATE mfa_token SET counter = :c, failcount = :f, count_auth = count_auth + :da, "
-                    "count_auth_success = count_auth_success + :ds WHERE id = :id AND counter = :e",
-       soci::use(count, "c"), soci::use(failcount, "f"), soci::use(da, "da"), soci::use(ds, "ds"),
-       soci::use(id, "id"), soci::use(expected, "e"));
-  stmt.execute(true);
-  if (stmt.get_affected_rows() != 1) return false;
-  for (const auto& [k, v] : u.info) UpsertInfo(s, id, k, v);
+  static const char kKey = 0;
+  KeptApply* kept = db_.SessionLocal<KeptApply>(
+      s, &kKey, [](soci::session& session) { return std::make_unique<KeptApply>(session); });
+  if (kept != nullptr) {
+    kept->id = u.id;
+    kept->expected = u.expected_count;
+    kept->count = u.count;
+    kept->failcount = u.failcount;
+    kept->da = u.count_auth_delta;
+    kept->ds = u.count_auth_success_delta;
+    if (ExecuteKept(kept->st, db_.engine()) != 1) return false;
+  } else {
+    // PostgreSQL: one round trip (a prepared statement would take three: prepare, execute, deallocate).
+    long long id = u.id, expected = u.expected_count, count = u.count, updated = 0;
+    int failcount = u.failcount, da = u.count_auth_delta, ds = u.count_auth_success_delta;
+    soci::indicator got = soci::i_null;
+    s << "UPDATE mfa_token SET counter = :c, failcount = :f, count_auth = count_auth + :da, "
+         "count_auth_success = count_auth_success + :ds WHERE id = :id AND counter = :e RETURNING id",
+        soci::use(count, "c"), soci::use(failcount, "f"), soci::use(da, "da"), soci::use(ds, "ds"),
+        soci::use(id, "id"), soci::use(expected, "e"), soci::into(updated, got);
+    if (!s.got_data() || got != soci::i_ok) return false;
+  }
+  for (const auto& [k, v] : u.info) UpsertInfo(s, u.id, k, v);
   return true;
 }
 
 void TokenStore::IncrementFailIn(soci::session& s, const TokenRecord& record, bool count_auth) const {
+  static const char kKey = 0;
+  KeptFail* kept = db_.SessionLocal<KeptFail>(
+      s, &kKey, [](soci::session& session) { return std::make_unique<KeptFail>(session); });
   long long id = record.id;
-  if (count_auth) s << "UPDATE mfa_token SET count_auth = count_auth + 1 WHERE id = :id", soci::use(id, "id");
-  soci::statement stmt = (s.prepare << "UPDATE mfa_token SET failcount = failcount + 1 WHERE id = :id AND "
-                                       "failcount < maxfail",
-                          soci::use(id, "id"));
-  stmt.execute(true);
-  if (stmt.get_affected_rows() != 1) return;
   int failcount = 0, maxfail = 0;
-  s << "SELECT failcount, maxfail FROM mfa_token WHERE id = :id", soci::use(id, "id"), soci::into(failcount),
-      soci::into(maxfail);
+  if (kept != nullptr) {
+    kept->id = id;
+    if (count_auth) ExecuteKept(kept->auth, db_.engine());
+    if (ExecuteKept(kept->bump, db_.engine()) != 1) return;
+    ExecuteKept(kept->read, db_.engine());
+    failcount = kept->failcount;
+    maxfail = kept->maxfail;
+  } else {
+    // PostgreSQL: one-off statements, one round trip each (a prepared one would take two).
+    if (count_auth)
+      s << "UPDATE mfa_token SET count_auth = count_auth + 1 WHERE id = :id", soci::use(id, "id");
+    soci::statement stmt = (s.prepare << "UPDATE mfa_token SET failcount = failcount + 1 WHERE id = :id AND "
+                                         "failcount < maxfail",
+                            soci::use(id, "id"));
+    stmt.execute(true);
+    if (stmt.get_affected_rows() != 1) return;
+    s << "SELECT failcount, maxfail FROM mfa_token WHERE id = :id", soci::use(id, "id"),
+        soci::into(failcount), soci::into(maxfail);
+  }
   if (failcount >= maxfail) UpsertInfo(s, id, "failcounter_exceeded", LocalTimestamp(clock_.Now()));
 }
 
@@ -343,7 +472,7 @@ Status TokenStore::CreateChallenge(const Challenge& challenge) {
 }
 
 void TokenStore::CreateChallengeIn(soci::session& s, const Challenge& c) const {
-  long long created = Millis(c.created), expiration = Millis(c.expiration);
+  long long created = ToUnixMillis(c.created), expiration = ToUnixMillis(c.expiration);
   int received = c.received_count, valid = c.otp_valid;
   s << "INSERT INTO mfa_challenge (transaction_id, serial, data, challenge, created_ms, expiration_ms, "
        "received_count, otp_valid) VALUES (:tid, :serial, :data, :challenge, :created, :exp, :rc, :valid)",
@@ -371,8 +500,8 @@ Result<std::vector<Challenge>> TokenStore::FindChallenges(std::string_view seria
       c.serial = sql::Text(row, 2);
       c.data = sql::Text(row, 3);
       c.challenge = sql::Text(row, 4);
-      c.created = FromMillis(sql::Int(row, 5));
-      c.expiration = FromMillis(sql::Int(row, 6));
+      c.created = FromUnixMillis(sql::Int(row, 5));
+      c.expiration = FromUnixMillis(sql::Int(row, 6));
       c.received_count = static_cast<int>(sql::Int(row, 7));
       c.otp_valid = sql::Int(row, 8) != 0;
       out.push_back(std::move(c));
@@ -394,7 +523,7 @@ void TokenStore::BumpReceivedIn(soci::session& s, std::int64_t challenge_id) con
 
 void TokenStore::PurgeExpiredIn(soci::session& s, std::string_view serial, Clock::TimePoint now) const {
   const std::string name(serial);
-  long long ms = Millis(now);
+  long long ms = ToUnixMillis(now);
   s << "DELETE FROM mfa_challenge WHERE serial = :s AND expiration_ms < :now", soci::use(name, "s"),
       soci::use(ms, "now");
 }

@@ -3,6 +3,7 @@
 
 #include "mfa/validate/token_checks.hpp"
 #include "osprey/core/crypto.hpp"
+#include "osprey/sql/run.hpp"
 
 namespace osprey::mfa::validate::detail {
 namespace {
@@ -74,6 +75,9 @@ PiResult<ChallengeOutcome> OutcomeFor(const Services& services, const CheckReque
   auto hook = services.hooks.find(type);
   if (hook != services.hooks.end()) {
     const users::User* user = subject.user ? &*subject.user : nullptr;
+    // A hook may block (an SMS sent over HTTP): the request's read snapshot and its pooled session are not
+    // held across it.
+    if (sql::ReadScope* reads = sql::ReadScope::Active(services.tokens.db())) reads->Restart();
     return hook->second->Create(ChallengeContext{token, user, tid, request.transaction_id, now});
   }
   ChallengeOutcome outcome;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "mfa/validate/evaluation.hpp"
+#include "osprey/sql/run.hpp"
 
 namespace osprey::mfa::validate {
 namespace {
@@ -100,8 +101,15 @@ std::mutex& Validator::StripeOf(const std::string& key) {
 PiResult<CheckResult> Validator::Run(const CheckRequest& request, bool trigger) {
   const Clock::TimePoint started = clock_.Now();
   const detail::Services svc = services();
+  // The user lookup and the token reads share one read transaction (sql::ReadScope). Its snapshot may start
+  // before the stripe lock is ours; if a validation committed in between (the batcher's generation moved),
+  // the snapshot may predate the counter that commit wrote, so it is renewed before the tokens are read.
+  // The scope's session is held only while this thread reads or computes, never while it waits.
+  const std::uint64_t generation = batcher_.generation();
+  sql::ReadScope reads(tokens_.db());
   auto subject = detail::Resolve(svc, request, trigger);
   if (!subject.ok()) {
+    reads.End();
     detail::Plan plan;
     PiResult<CheckResult> failed(subject.error());
     plan.audit = AuditOf(request, nullptr, failed, clock_.Now(), started);
@@ -111,12 +119,23 @@ PiResult<CheckResult> Validator::Run(const CheckRequest& request, bool trigger) 
   }
   // Held until the writes are committed, so the next request for this user or serial reads the new counter.
   std::unique_lock<std::mutex> lock;
-  if (!subject->lock_key.empty()) lock = std::unique_lock(StripeOf(subject->lock_key));
+  if (!subject->lock_key.empty()) {
+    // Never wait for the stripe while holding the scope's pooled session: the holder of the stripe may need
+    // a session to finish (its reads, the batcher's commit).
+    lock = std::unique_lock(StripeOf(subject->lock_key), std::try_to_lock);
+    if (!lock.owns_lock()) {
+      reads.Restart();
+      lock.lock();
+    }
+  }
+  if (batcher_.generation() != generation) reads.Restart();
   for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) reads.Restart();
     detail::Plan plan;
     PiResult<CheckResult> result = trigger ? detail::Trigger(svc, request, *subject, plan)
                                            : detail::Evaluate(svc, request, *subject, plan);
     if (result.ok() && request.saml) FillSaml(svc, *subject, *result);
+    reads.Restart();                          // the snapshot ends before this thread waits for its commit
     if (!result.ok()) plan = detail::Plan{};  // an error changes nothing but the audit log
     plan.audit = AuditOf(request, &*subject, result, clock_.Now(), started);
     bool conflict = false;
@@ -132,6 +151,7 @@ Status Validator::Commit(const detail::Plan& plan, bool& conflict) {
   const audit::AuditLog& audit = audit_;
   return batcher_.Run([&](soci::session& s) {
     conflict = false;
+    audit.LockIn(s);  // first, so that a PostgreSQL snapshot is not older than the chain head
     for (std::int64_t id : plan.resets) tokens.ResetFailIn(s, id);
     for (const token::TokenUpdate& update : plan.updates) {
       if (!tokens.ApplyIn(s, update)) {

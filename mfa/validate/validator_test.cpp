@@ -266,6 +266,32 @@ TEST_P(ValidatorTest, TotpVectorsReplayAndWindow) {
 }
 
 // The same valid OTP from 200 concurrent clients is accepted exactly once.
+// Without group commit every request is its own transaction. On PostgreSQL the transaction's snapshot began
+// at its first statement, before it waited for the audit chain's lock, so concurrent validations aborted each
+// other (serializable isolation) until their retries ran out and the client got an error. The audit lock
+// is now the transaction's first statement.
+TEST_P(ValidatorTest, ConcurrentChecksWithoutGroupCommitAllAnswer) {
+  validator_ = NewValidator(ValidatorOptions{.group_commit = false});
+  constexpr int kThreads = 8, kEach = 12;
+  for (int t = 0; t < kThreads; ++t) AddPinnedHotp("SOLO" + std::to_string(t), alice_);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        auto result = validator_->Check(SerialPass("SOLO" + std::to_string(t), "pin000000"));
+        if (!result.ok()) {
+          ADD_FAILURE() << result.error().message;
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(AuditEntries().size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
 TEST_P(ValidatorTest, SameOtpFromManyThreadsIsAcceptedOnce) {
   AddPinnedHotp("OATH1", alice_);
   constexpr int kThreads = 200;

@@ -20,12 +20,14 @@
 // Thread rule: Run may be called from any number of threads; the destructor only when no Run is in progress.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -64,24 +66,31 @@ class WriteBatcher {
   };
   Stats stats() const;
 
+  // Bumped after every transaction that committed (before its callers return): a reader that saw the same
+  // value before taking a snapshot and after acquiring what serialises its writes knows that no job of this
+  // batcher has committed in between.
+  std::uint64_t generation() const { return generation_.load(); }
+
  private:
   struct Request;
   void Loop();
-  std::vector<Request*> TakeBatch();  // REQUIRES: mu_ held
-  void CommitBatch(const std::vector<Request*>& batch);
+  using Batch = std::vector<std::shared_ptr<Request>>;
+  Batch TakeBatch();  // REQUIRES: mu_ held
+  void CommitBatch(const Batch& batch);
   Status RunAlone(const Job& job);
 
   sql::Database& db_;
   const WriteBatcherOptions options_;
   mutable std::mutex mu_;
-  std::deque<Request*> waiting_;                       // GUARDED_BY(mu_)
+  std::deque<std::shared_ptr<Request>> waiting_;       // GUARDED_BY(mu_)
   std::condition_variable work_;                       // with mu_: wakes the committer
   bool committer_idle_ = false;                        // GUARDED_BY(mu_)
   bool stopping_ = false;                              // GUARDED_BY(mu_)
   std::size_t last_batch_ = 0;                         // GUARDED_BY(mu_)
   std::chrono::steady_clock::duration last_commit_{};  // GUARDED_BY(mu_)
   Stats stats_;                                        // GUARDED_BY(mu_)
-  std::thread committer_;                              // last: starts after everything it uses
+  std::atomic<std::uint64_t> generation_{0};
+  std::thread committer_;  // last: starts after everything it uses
 };
 
 }  // namespace osprey::mfa::validate

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "libs/core/src/test_keys.hpp"
 #include "libs/sql/src/test_db.hpp"
 #include "osprey/core/crypto.hpp"
 #include "osprey/sql/migrations.hpp"
@@ -19,11 +20,7 @@
 
 namespace osprey::smsgw::accounts::testing {
 
-inline crypto::KeyRing RingOf(const std::string& id, const Secret& key) {
-  crypto::KeyRing ring;
-  if (!ring.Add(id, key.Clone()).ok()) throw std::logic_error("bad test key");
-  return ring;
-}
+using crypto::testing::RingOf;
 
 class AccountsTest : public sql::testing::EngineTest {
  protected:

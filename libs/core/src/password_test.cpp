@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "password_internal.hpp"
 
 namespace osprey::crypto {
 namespace {
@@ -18,6 +22,26 @@ TEST(PasswordTest, HashesToArgon2idPhcStringAndVerifies) {
   EXPECT_TRUE(VerifyPassword(password, *stored));
   EXPECT_FALSE(VerifyPassword(Secret("correct horse battery stapler"), *stored));
   EXPECT_FALSE(VerifyPassword(Secret(""), *stored));
+}
+
+// argon2id holds memlimit bytes per computation: a burst of logins must not run more at once than there are
+// cores (each would take 64 MiB with the default cost).
+TEST(PasswordTest, NoMoreHashesRunAtOnceThanThereAreSlots) {
+  const std::size_t threads = 8 * internal::PasswordHashSlots();
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < threads; ++i) {
+    pool.emplace_back([] {
+      const Secret password("pw");
+      for (int k = 0; k < 20; ++k) {
+        auto stored = HashPassword(password, kFast);
+        ASSERT_TRUE(stored.ok());
+        EXPECT_TRUE(VerifyPassword(password, *stored));
+      }
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  EXPECT_GE(internal::PeakPasswordHashes(), 1u);
+  EXPECT_LE(internal::PeakPasswordHashes(), internal::PasswordHashSlots());
 }
 
 TEST(PasswordTest, SaltsEveryHash) {

@@ -168,6 +168,7 @@ struct HttpServer::Impl {
   net::io_context io;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::optional<net::thread_pool> workers;
+  std::vector<std::unique_ptr<net::thread_pool>> own_workers;  // ListenerOptions::worker_threads pools
   std::vector<std::unique_ptr<Listener>> listeners;
   std::vector<std::thread> io_threads;
 
@@ -184,6 +185,10 @@ Status HttpServer::Impl::OpenListeners() {
                            .workers = &*workers,
                            .tls = nullptr,
                            .access_log = access_log.get()};
+    if (spec.options.worker_threads != 0) {
+      own_workers.push_back(std::make_unique<net::thread_pool>(spec.options.worker_threads));
+      context.workers = own_workers.back().get();
+    }
     if (spec.options.tls) {
       auto tls = MakeTlsContext(*spec.options.tls);
       if (!tls.ok()) return tls.error();
@@ -215,6 +220,10 @@ void HttpServer::Impl::Shutdown() {
     workers->stop();  // queued handlers are dropped; a running one is waited for
     workers->join();
   }
+  for (const auto& pool : own_workers) {
+    pool->stop();
+    pool->join();
+  }
 }
 
 HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -234,7 +243,13 @@ Status HttpServer::Start() {
     s.access_log = spdlog::get("access");
     if (!s.access_log) s.access_log = spdlog::default_logger();
   }
-  s.workers.emplace(s.options.worker_threads != 0 ? s.options.worker_threads : DefaultWorkerThreads());
+  // The shared pool only when a listener uses it (a service with a pool of its own does not).
+  const bool shared =
+      s.specs.empty() || std::any_of(s.specs.begin(), s.specs.end(),
+                                     [](const ListenerSpec& l) { return l.options.worker_threads == 0; });
+  s.workers.emplace(!shared                         ? 1
+                    : s.options.worker_threads != 0 ? s.options.worker_threads
+                                                    : DefaultWorkerThreads());
   if (Status status = s.OpenListeners(); !status.ok()) {
     s.Shutdown();
     s.state = State::kStopped;

@@ -218,6 +218,36 @@ TEST(ServerIpv6Test, ServesOnLoopbackV6) {
   EXPECT_EQ(response->Json()["remote"], "::1");
 }
 
+// A listener with a handler pool of its own keeps answering while every thread of the shared pool is busy.
+TEST(ServerWorkerPoolTest, AListenerWithItsOwnPoolIsNotStarvedByTheSharedOne) {
+  ServerOptions options = FastOptions();
+  options.worker_threads = 1;
+  HttpServer server(options);
+  TestService shared_service, own_service;
+  shared_service.slow_delay = 1500ms;
+  server.AddListener({.address = "127.0.0.1", .port = 0, .tls = std::nullopt}, shared_service);
+  server.AddListener({.address = "127.0.0.1", .port = 0, .tls = std::nullopt, .worker_threads = 2},
+                     own_service);
+  ASSERT_TRUE(server.Start().ok());
+  RawConnection slow(server.BoundPort(0));
+  ASSERT_TRUE(slow.Send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (shared_service.slow_started == 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(shared_service.slow_started, 1);
+  // The shared pool's only thread is asleep in /slow: the other listener answers from its own pool at once.
+  RawConnection other(server.BoundPort(1));
+  ASSERT_TRUE(other.Send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const auto hello = other.ReadResponse(1000ms);
+  ASSERT_TRUE(hello) << "the listener with its own pool waited for the shared one";
+  EXPECT_EQ(hello->body, "hello");
+  // And the shared listener still queues behind its busy thread, then answers.
+  const auto done = slow.ReadResponse(5s);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->body, "slow done");
+  server.Stop();
+}
+
 TEST(ServerStartTest, ReportsBindFailure) {
   TestServer first;
   ASSERT_TRUE(first.status.ok());

@@ -52,6 +52,8 @@ Status ValidateOptions(const DatabaseOptions& o) {
     return Error(ErrorCode::kInvalidArgument, "sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA");
   }
   if (o.pool_size == 0) return Error(ErrorCode::kInvalidArgument, "pool_size must be at least 1");
+  if (o.sqlite_cache_kib < 1)
+    return Error(ErrorCode::kInvalidArgument, "sqlite_cache_kib must be at least 1");
   if (o.sqlite_checkpoint_pages < 0) {
     return Error(ErrorCode::kInvalidArgument, "sqlite_checkpoint_pages must not be negative");
   }

@@ -38,6 +38,7 @@ void ConfigureSqlite(soci::session& s, const DatabaseOptions& options) {
   s << "PRAGMA journal_mode = WAL", soci::into(mode);
   s << "PRAGMA synchronous = " + options.sqlite_synchronous;
   s << "PRAGMA foreign_keys = ON";
+  s << "PRAGMA cache_size = -" + std::to_string(options.sqlite_cache_kib);
   RegisterHexFunctions(s);
 }
 

@@ -8,6 +8,8 @@
 
 #include "engine.hpp"
 #include "osprey/sql/database.hpp"
+#include "osprey/sql/transaction_serial.hpp"
+#include "redact.hpp"
 
 namespace osprey::sql {
 namespace {
@@ -47,14 +49,30 @@ void Commit(soci::session& s, Engine engine) {
   s << "COMMIT";
 }
 
+thread_local std::uint64_t active_serial = 0;
+thread_local std::uint64_t last_serial = 0;
+
+// Marks this thread as inside one transaction attempt for CurrentTransactionSerial().
+class SerialScope {
+ public:
+  SerialScope() : outer_(active_serial) { active_serial = ++last_serial; }
+  ~SerialScope() { active_serial = outer_; }
+  SerialScope(const SerialScope&) = delete;
+  SerialScope& operator=(const SerialScope&) = delete;
+
+ private:
+  std::uint64_t outer_;
+};
+
 Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
                 const std::function<void(soci::session&)>& work, std::string* why) {
+  const SerialScope serial;
   try {
     Begin(s, engine, isolation);
     work(s);
   } catch (const soci::soci_error& e) {
     internal::RollbackQuietly(s, engine);
-    *why = e.get_error_message();
+    *why = internal::FirstLine(e.get_error_message());
     if (Database::IsRetryable(e)) return Outcome::kConflict;
     if (internal::IsBroken(s, engine)) return Outcome::kConnectionLost;  // nothing was committed
     throw;
@@ -66,7 +84,7 @@ Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
     Commit(s, engine);
   } catch (const soci::soci_error& e) {
     internal::RollbackQuietly(s, engine);
-    *why = e.get_error_message();
+    *why = internal::FirstLine(e.get_error_message());
     if (Database::IsRetryable(e)) return Outcome::kConflict;
     throw;  // includes a connection lost during COMMIT: whether it committed is unknown
   }
@@ -74,6 +92,8 @@ Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
 }
 
 }  // namespace
+
+std::uint64_t CurrentTransactionSerial() { return active_serial; }
 
 Status Database::WithTransaction(const std::function<void(soci::session&)>& work, Isolation isolation) {
   std::string why;

@@ -64,7 +64,10 @@ class TransactionTest : public testing::EngineTest {
   // Throws a conflict error as this engine's driver raises it.
   [[noreturn]] void ThrowConflict() const {
     if (engine() == Engine::kSqlite) throw soci::sqlite3_soci_error("database is locked", 5);
-    throw soci::postgresql_soci_error("could not serialize access", "40001");
+    throw soci::postgresql_soci_error(
+        "could not serialize access\nDETAIL:  Reason code: pivot\nHINT:  The transaction might succeed if "
+        "retried.",
+        "40001");
   }
 };
 OSPREY_INSTANTIATE_FOR_ENGINES(TransactionTest);
@@ -117,6 +120,9 @@ TEST_P(TransactionTest, ConflictsAreRetriedThenGivenUp) {
   });
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().code(), ErrorCode::kUnavailable);
+  // Only the driver message's first line: PostgreSQL's DETAIL lines may quote bound values, and API errors
+  // carry this message to the client.
+  EXPECT_EQ(status.error().message().find('\n'), std::string::npos) << status.error().message();
   EXPECT_EQ(calls, 4);
   EXPECT_EQ(Count(*db), 0);
 

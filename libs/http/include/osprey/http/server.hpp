@@ -59,6 +59,10 @@ struct ListenerOptions {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal, or a host name resolved at start
   std::uint16_t port = 0;             // 0 = any free port (see HttpServer::BoundPort)
   std::optional<TlsOptions> tls;
+  // Handler threads of this listener's own; 0 = the server's shared pool (ServerOptions::worker_threads).
+  // A pool of its own keeps one service's blocked handlers (a slow outbound call, a long commit) from
+  // starving another's, and lets a service run with the pool size that suits it.
+  std::size_t worker_threads = 0;
 };
 
 // Handlers block (on database commits, on outbound HTTP), and every request in flight holds a worker, so the

@@ -53,6 +53,10 @@ struct DatabaseOptions {
   // "FULL" survives power loss.
   std::string sqlite_synchronous = "NORMAL";
   std::chrono::milliseconds sqlite_busy_timeout{5000};
+  // SQLite: page cache of each pooled connection, in KiB (PRAGMA cache_size = -N). In WAL mode a connection
+  // drops its cache at the start of a read whenever another connection has committed, so under a steady
+  // write load a large cache holds pages that are never read again; SQLite's own default is 2000.
+  int sqlite_cache_kib = 512;
   // SQLite file databases: WAL pages that start a checkpoint on a background thread (with a connection of its
   // own) instead of inside the commit that crossed SQLite's default of 1000; see src/checkpointer.hpp.
   // 0 = SQLite's own automatic checkpoint in the committing thread.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string_view>
 
 #include "osprey/core/result.hpp"
@@ -16,7 +17,41 @@ namespace osprey::sql {
 Status RunTransaction(Database& db, std::string_view what, const std::function<void(soci::session&)>& work,
                       Isolation isolation = Isolation::kSerializable);
 
-// `work` on one pooled session, without a transaction.
+// `work` on one pooled session, without a transaction (inside a ReadScope of `db` on this thread: on the
+// scope's session, in its read transaction).
 Status RunRead(Database& db, std::string_view what, const std::function<void(soci::session&)>& work);
+
+// On SQLite, every RunRead of `db` on this thread while the scope lives shares one leased session and one
+// read transaction, i.e. one snapshot: a request that reads several tables pays once for what SQLite does at
+// the start of each read transaction (a shared-memory lock taken with fcntl, the WAL header check, and the
+// page cache dropped whenever another connection has committed) and once for the pool lease. The session is
+// leased and the transaction begun at the first read. A snapshot does not see later commits, so end the scope
+// (End) before waiting for a write of this thread's to commit, and Restart it before reading what that write,
+// or another one this code must see, has changed. On PostgreSQL the scope does nothing (each read there is a
+// round trip of its own either way, and a failed statement would abort a shared transaction).
+// Thread rule: one thread; scopes of the same Database do not nest (the inner one does nothing).
+class ReadScope {
+ public:
+  explicit ReadScope(Database& db);
+  ~ReadScope();
+  ReadScope(const ReadScope&) = delete;
+  ReadScope& operator=(const ReadScope&) = delete;
+
+  // Ends the read transaction and returns the session; later reads in the scope start a new snapshot.
+  void Restart();
+  // Ends the read transaction and returns the session; later reads run as without a scope.
+  void End();
+
+  // The active scope of `db` on this thread, or nullptr. For RunRead.
+  static ReadScope* Active(Database& db);
+  // The scope's session in its read transaction (leased and begun on the first call).
+  Result<soci::session*> Enter();
+
+ private:
+  Database& db_;
+  bool active_ = false;
+  ReadScope* outer_ = nullptr;
+  std::optional<Session> session_;
+};
 
 }  // namespace osprey::sql
