@@ -39,20 +39,22 @@ std::optional<long long> ParseUid(std::string_view uid) {
   return id;
 }
 
+// One-time queries (at most one row: the user is unique per resolver): on PostgreSQL one round trip, where a
+// prepared statement (rowset) would take four (prepare, describe, execute, deallocate).
 std::optional<UserInfo> QueryOne(soci::session& s, const std::string& where, const std::string& resolver,
                                  const std::string& key) {
-  soci::rowset<soci::row> rows =
-      (s.prepare << kColumns + where, soci::use(resolver, "resolver"), soci::use(key, "key"));
-  for (const soci::row& row : rows) return ReadUser(row);
-  return std::nullopt;
+  soci::row row;
+  s << kColumns + where, soci::use(resolver, "resolver"), soci::use(key, "key"), soci::into(row);
+  if (!s.got_data()) return std::nullopt;
+  return ReadUser(row);
 }
 
 std::optional<UserInfo> QueryById(soci::session& s, const std::string& resolver, long long id) {
-  soci::rowset<soci::row> rows =
-      (s.prepare << std::string(kColumns) + "WHERE resolver = :resolver AND id = :id",
-       soci::use(resolver, "resolver"), soci::use(id, "id"));
-  for (const soci::row& row : rows) return ReadUser(row);
-  return std::nullopt;
+  soci::row row;
+  s << std::string(kColumns) + "WHERE resolver = :resolver AND id = :id", soci::use(resolver, "resolver"),
+      soci::use(id, "id"), soci::into(row);
+  if (!s.got_data()) return std::nullopt;
+  return ReadUser(row);
 }
 
 Result<std::optional<std::string>> HashOf(const std::optional<Secret>& password,
