@@ -23,6 +23,7 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -55,6 +56,14 @@ void ParseOptions(int argc, char** argv, F&& option) {
           program_invocation_short_name + ".cpp)");
     }
   }
+}
+
+// "a,b,c" → {"a", "b", "c"} (option values that are lists).
+inline std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
+  return out;
 }
 
 // The value of `r`, or Die("<what>: <error>").

@@ -207,13 +207,6 @@ RunResult RunOnce(const Config& c, const std::string& sync, bool group_commit) {
   return r;
 }
 
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
-  return out;
-}
-
 Config ParseArgs(int argc, char** argv) {
   Config c;
   bench::ParseOptions(argc, argv, [&c](const std::string& a, const auto& next) {
@@ -226,10 +219,10 @@ Config ParseArgs(int argc, char** argv) {
     else if (a == "--runs")
       c.runs = std::stoi(next());
     else if (a == "--sync")
-      c.syncs = SplitComma(next());
+      c.syncs = bench::SplitComma(next());
     else if (a == "--group-commit") {
       c.group_commits.clear();
-      for (const auto& v : SplitComma(next())) c.group_commits.push_back(v == "on");
+      for (const auto& v : bench::SplitComma(next())) c.group_commits.push_back(v == "on");
     } else if (a == "--workers")
       c.workers = std::stoul(next());
     else if (a == "--io")

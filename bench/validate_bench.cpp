@@ -521,20 +521,13 @@ RunResult RunOnce(const Config& c, const Workload& w, Server& server, std::vecto
   return r;
 }
 
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
-  return out;
-}
-
 Config ParseArgs(int argc, char** argv) {
   Config c;
   bench::ParseOptions(argc, argv, [&c](const std::string& a, const auto& next) {
     if (a == "--osprey")
       c.osprey = next();
     else if (a == "--configs")
-      c.configs = SplitComma(next());
+      c.configs = bench::SplitComma(next());
     else if (a == "--pg")
       c.pg = next();
     else if (a == "--seconds")
