@@ -130,7 +130,6 @@ PiResult<CheckResult> Validator::Run(const CheckRequest& request, bool trigger) 
   }
   if (batcher_.generation() != generation) reads.Restart();
   for (int attempt = 1;; ++attempt) {
-    if (attempt > 1) reads.Restart();
     detail::Plan plan;
     PiResult<CheckResult> result = trigger ? detail::Trigger(svc, request, *subject, plan)
                                            : detail::Evaluate(svc, request, *subject, plan);

@@ -243,7 +243,7 @@ Status HttpServer::Start() {
     s.access_log = spdlog::get("access");
     if (!s.access_log) s.access_log = spdlog::default_logger();
   }
-  // The shared pool only when a listener uses it (a service with a pool of its own does not).
+  // The shared pool has its configured size only when a listener uses it; otherwise one idle thread.
   const bool shared =
       s.specs.empty() || std::any_of(s.specs.begin(), s.specs.end(),
                                      [](const ListenerSpec& l) { return l.options.worker_threads == 0; });

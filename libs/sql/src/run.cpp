@@ -82,7 +82,6 @@ void ReadScope::Restart() {
 
 void ReadScope::End() {
   Restart();
-  if (!active_) return;
   active_ = false;
 }
 

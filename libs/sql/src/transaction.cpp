@@ -8,6 +8,7 @@
 
 #include "engine.hpp"
 #include "osprey/sql/database.hpp"
+#include "osprey/sql/run.hpp"
 #include "osprey/sql/transaction_serial.hpp"
 #include "redact.hpp"
 
@@ -96,6 +97,9 @@ Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
 std::uint64_t CurrentTransactionSerial() { return active_serial; }
 
 Status Database::WithTransaction(const std::function<void(soci::session&)>& work, Isolation isolation) {
+  // A read scope of this thread gives its session back first (the pool could otherwise run dry with every
+  // session held by a scope whose thread waits here for another), and its later reads see this write.
+  if (ReadScope* reads = ReadScope::Active(*this)) reads->Restart();
   std::string why;
   for (int attempt = 0;; ++attempt) {
     {

@@ -25,9 +25,10 @@ Status RunRead(Database& db, std::string_view what, const std::function<void(soc
 // read transaction, i.e. one snapshot: a request that reads several tables pays once for what SQLite does at
 // the start of each read transaction (a shared-memory lock taken with fcntl, the WAL header check, and the
 // page cache dropped whenever another connection has committed) and once for the pool lease. The session is
-// leased and the transaction begun at the first read. A snapshot does not see later commits, so end the scope
-// (End) before waiting for a write of this thread's to commit, and Restart it before reading what that write,
-// or another one this code must see, has changed. On PostgreSQL the scope does nothing (each read there is a
+// leased and the transaction begun at the first read. A snapshot does not see later commits: a write of this
+// thread (Database::WithTransaction, RunTransaction) restarts the scope first, so that later reads see it;
+// end or Restart the scope yourself before waiting for a write done elsewhere (another thread's commit) or
+// before reading what such a write has changed. On PostgreSQL the scope does nothing (each read there is a
 // round trip of its own either way, and a failed statement would abort a shared transaction).
 // Thread rule: one thread; scopes of the same Database do not nest (the inner one does nothing).
 class ReadScope {
