@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "osprey/core/logging.hpp"
+#include "smsgw/gammu/gammu_library.hpp"
 #include "smsgw/gammu/worker_loop.hpp"
 
 namespace osprey::cli {
@@ -19,6 +20,11 @@ void AddModemWorkerCommand(CLI::App& app, int& code) {
 }
 
 int RunModemWorker() {
+  // Loaded here, not linked: no other process maps libgammu (smsgw/gammu/gammu_library.hpp).
+  if (Status loaded = smsgw::gammu::LoadGammuLibrary(); !loaded.ok()) {
+    PrintError("modem-worker: " + loaded.error().message());
+    return kExitFailure;
+  }
   // Before any thread exists and before libgammu is used (§1 item 2).
   GSM_InitLocales(nullptr);
   logging::LogOptions options;  // text on stderr

@@ -529,6 +529,35 @@ TEST_P(GatewayModemTest, KilledWorkerIsRestartedAndNoMessageIsLost) {
 }
 
 // Deliver item 6: the modem endpoints and APIv1 get_gsmsignal answer from the worker's live state.
+// libgammu is loaded by the modem worker at run time, not linked (smsgw/gammu/gammu_library.hpp): the
+// serving process never maps it, while the worker that drives the emulator does.
+TEST_P(GatewayModemTest, OnlyTheModemWorkerMapsLibgammu) {
+  StartWithEmulators(1);
+  ASSERT_FALSE(HasFatalFailure());
+  auto r = Call("GET", "/api/v2/modem/imei/1");  // answered from the worker's libgammu session
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto maps_of = [](pid_t pid) { return ReadFile("/proc/" + std::to_string(pid) + "/maps"); };
+  const pid_t server = proc_->pid();
+  EXPECT_EQ(maps_of(server).find("libGammu"), std::string::npos);
+  std::vector<pid_t> workers;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = ReadFile(entry.path().string() + "/stat");
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string state;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == server) workers.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  ASSERT_FALSE(workers.empty());
+  bool mapped = false;
+  for (pid_t w : workers) mapped = mapped || maps_of(w).find("libGammu") != std::string::npos;
+  EXPECT_TRUE(mapped) << workers.size() << " children of the server, none maps libGammu";
+}
+
 TEST_P(GatewayModemTest, ModemEndpointsAnswerFromTheWorkersLiveState) {
   StartWithEmulators(1);
   ASSERT_FALSE(HasFatalFailure());
