@@ -1,7 +1,25 @@
 # Every dependency is a Debian 12 package; scripts/install-deps.sh installs them.
+
+# osprey_soname(VAR library-file): the DT_SONAME of a shared library (what dlopen should be given), from
+# `objdump -p` (binutils, there with the compiler).
+function(osprey_soname var file)
+  execute_process(COMMAND objdump -p ${file} OUTPUT_VARIABLE _dump RESULT_VARIABLE _rc ERROR_QUIET)
+  string(REGEX MATCH "SONAME +([^\n ]+)" _match "${_dump}")
+  if(NOT _rc EQUAL 0 OR NOT CMAKE_MATCH_1)
+    message(FATAL_ERROR "no SONAME in ${file}")
+  endif()
+  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+endfunction()
 find_package(Threads REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)
+# libcurl is not linked but loaded on the first HTTP request (libs/http client.cpp): it brings libldap,
+# GnuTLS, Kerberos, libssh2 and more, ≈ 4 MB of resident pages in every process that maps it.
+osprey_soname(CURL_SONAME ${CURL_LIBRARY})
+add_library(osprey::curl_headers INTERFACE IMPORTED)
+target_include_directories(osprey::curl_headers INTERFACE ${CURL_INCLUDE_DIRS})
+target_compile_definitions(osprey::curl_headers INTERFACE OSPREY_CURL_LIBRARY="${CURL_SONAME}")
+target_link_libraries(osprey::curl_headers INTERFACE ${CMAKE_DL_LIBS})
 find_package(Boost 1.74 REQUIRED)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
@@ -14,11 +32,7 @@ pkg_check_modules(GAMMU REQUIRED IMPORTED_TARGET gammu)
 # libgammu is not linked but loaded at run time by the modem worker (smsgw/gammu/gammu_library.hpp), so the
 # other processes never map it and its dependencies. Its soname is what the development symlink points to.
 find_library(GAMMU_LIBRARY_FILE NAMES Gammu HINTS ${GAMMU_LIBRARY_DIRS} REQUIRED)
-file(READ_SYMLINK ${GAMMU_LIBRARY_FILE} GAMMU_SONAME)
-if(NOT GAMMU_SONAME)
-  get_filename_component(GAMMU_SONAME ${GAMMU_LIBRARY_FILE} NAME)
-endif()
-get_filename_component(GAMMU_SONAME ${GAMMU_SONAME} NAME)
+osprey_soname(GAMMU_SONAME ${GAMMU_LIBRARY_FILE})
 add_library(osprey::gammu_headers INTERFACE IMPORTED)
 target_include_directories(osprey::gammu_headers INTERFACE ${GAMMU_INCLUDE_DIRS})
 target_compile_definitions(osprey::gammu_headers INTERFACE OSPREY_GAMMU_LIBRARY="${GAMMU_SONAME}")
@@ -39,5 +53,10 @@ find_library(SOCI_SQLITE3_LIB soci_sqlite3 REQUIRED)
 find_library(SOCI_POSTGRESQL_LIB soci_postgresql REQUIRED)
 add_library(soci::soci INTERFACE IMPORTED)
 target_include_directories(soci::soci INTERFACE ${SOCI_INCLUDE_DIR} ${PostgreSQL_INCLUDE_DIRS})
-target_link_libraries(soci::soci INTERFACE ${SOCI_SQLITE3_LIB} ${SOCI_POSTGRESQL_LIB} ${SOCI_CORE_LIB}
-                      SQLite::SQLite3 PostgreSQL::PostgreSQL ${CMAKE_DL_LIBS})
+target_link_libraries(soci::soci INTERFACE ${SOCI_SQLITE3_LIB} ${SOCI_CORE_LIB} SQLite::SQLite3 ${CMAKE_DL_LIBS})
+# The PostgreSQL backend (and libpq with libldap, GnuTLS, Kerberos behind it: ≈ 4 MB of resident pages) is
+# not linked into osprey: SOCI loads it by name when a postgresql:// database is opened (libs/sql
+# engine.cpp). Test programs link it, for the sessions they open on the test server themselves.
+add_library(soci::postgresql_linked INTERFACE IMPORTED)
+target_link_libraries(soci::postgresql_linked INTERFACE ${SOCI_POSTGRESQL_LIB} PostgreSQL::PostgreSQL)
+osprey_soname(PQ_SONAME ${PostgreSQL_LIBRARY})

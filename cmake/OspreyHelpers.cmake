@@ -7,7 +7,8 @@ function(osprey_test)
     return()
   endif()
   add_executable(${T_NAME} ${T_SOURCES})
-  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  # soci::postgresql_linked: tests open PostgreSQL sessions of their own (osprey loads the backend by name).
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} soci::postgresql_linked GTest::gtest GTest::gtest_main GTest::gmock)
   # gtest_discover_tests flattens lists in PROPERTIES, so each test executable carries one label.
   list(GET T_LABELS -1 _label)
   gtest_discover_tests(${T_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${_label}"

@@ -50,6 +50,25 @@ TEST_P(MfaAdminTest, AuthSuccessForAdmin) {
   EXPECT_NEAR(claims["exp"].get<double>(), static_cast<double>(now + 3600), 30);
 }
 
+// The MFA server maps the shared libraries it uses and no more: libgammu is the modem worker's
+// (smsgw/gammu/gammu_library.hpp), libcurl is loaded on the first outgoing HTTP request (libs/http
+// client.cpp), and libpq with SOCI's PostgreSQL backend when a postgresql:// database is opened (libs/sql
+// engine.cpp). Before, the server mapped all three with their dependencies (libldap, GnuTLS, Kerberos, glib):
+// 53 libraries, about 6 MB of resident pages.
+TEST_P(MfaAdminTest, TheServerMapsOnlyTheLibrariesItUses) {
+  ASSERT_EQ(Post("/token/init", {{"genkey", "1"}, {"serial", "MAPS1"}}).status, 200);  // a write, a read
+  const std::string maps = ReadFile("/proc/" + std::to_string(proc_->pid()) + "/maps");
+  ASSERT_NE(maps.find("libsqlite3"), std::string::npos);  // the file is readable and lists libraries
+  EXPECT_EQ(maps.find("libGammu"), std::string::npos);
+  EXPECT_EQ(maps.find("libcurl"), std::string::npos);
+  if (GetParam() == "postgresql") {
+    EXPECT_NE(maps.find("libpq.so"), std::string::npos);  // with libldap and the rest behind it
+  } else {
+    EXPECT_EQ(maps.find("libpq.so"), std::string::npos);
+    EXPECT_EQ(maps.find("libldap"), std::string::npos);
+  }
+}
+
 TEST_P(MfaAdminTest, AuthFailures) {
   Reply wrong = Post("/auth", {{"username", kAdmin}, {"password", "nope"}}, "");
   EXPECT_EQ(wrong.status, 401);

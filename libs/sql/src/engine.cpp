@@ -3,6 +3,10 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <dlfcn.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -16,6 +20,33 @@ using namespace sqlite_api;  // SOCI wraps <sqlite3.h> in this namespace; the ma
 
 sqlite3* SqliteHandle(soci::session& s) {
   return static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+}
+
+// The two libpq calls Osprey makes itself, resolved in the libpq that SOCI's backend loaded (libpq is not
+// linked into osprey). Only PostgreSQL sessions call them, so the library is there; dlopen only takes a
+// reference. A failure is a broken installation and aborts with the reason.
+struct LibpqApi {
+  ConnStatusType (*status)(const PGconn*) = nullptr;
+  PGTransactionStatusType (*transaction_status)(const PGconn*) = nullptr;
+};
+
+const LibpqApi& Libpq() {
+  static const LibpqApi api = [] {
+    LibpqApi a;
+    void* handle = ::dlopen(OSPREY_PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (handle != nullptr) {
+      a.status = reinterpret_cast<decltype(a.status)>(::dlsym(handle, "PQstatus"));
+      a.transaction_status =
+          reinterpret_cast<decltype(a.transaction_status)>(::dlsym(handle, "PQtransactionStatus"));
+    }
+    if (a.status == nullptr || a.transaction_status == nullptr) {
+      const char* why = ::dlerror();
+      std::fprintf(stderr, "osprey: %s: %s\n", OSPREY_PQ_LIBRARY, why != nullptr ? why : "missing symbols");
+      std::abort();
+    }
+    return a;
+  }();
+  return api;
 }
 
 PGconn* PostgresHandle(soci::session& s) {
@@ -90,7 +121,9 @@ std::unique_ptr<soci::session> OpenSession(const DatabaseUrl& url, const Databas
     s->open(soci::sqlite3, SqliteConnectString(url.sqlite_path));
     ConfigureSqlite(*s, options);
   } else {
-    s->open(soci::postgresql, url.postgres_conninfo);
+    // By name: SOCI loads its PostgreSQL backend (and libpq) on the first such open, so a process on SQLite
+    // never maps them (cmake/OspreyDeps.cmake, soci::postgresql_linked).
+    s->open("postgresql", url.postgres_conninfo);
     ConfigurePostgres(*s);
   }
   return s;
@@ -104,20 +137,20 @@ void Reconnect(soci::session& s) {
 bool IsBroken(soci::session& s, Engine engine) {
   if (engine == Engine::kSqlite) return false;
   PGconn* conn = PostgresHandle(s);
-  return conn == nullptr || PQstatus(conn) != CONNECTION_OK;
+  return conn == nullptr || Libpq().status(conn) != CONNECTION_OK;
 }
 
 bool InTransaction(soci::session& s, Engine engine) {
   if (engine == Engine::kSqlite) return sqlite3_get_autocommit(SqliteHandle(s)) == 0;
   PGconn* conn = PostgresHandle(s);
   if (conn == nullptr) return false;
-  const PGTransactionStatusType status = PQtransactionStatus(conn);
+  const PGTransactionStatusType status = Libpq().transaction_status(conn);
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
 bool IsAborted(soci::session& s) {
   PGconn* conn = PostgresHandle(s);
-  return conn != nullptr && PQtransactionStatus(conn) == PQTRANS_INERROR;
+  return conn != nullptr && Libpq().transaction_status(conn) == PQTRANS_INERROR;
 }
 
 void RollbackQuietly(soci::session& s, Engine engine) noexcept {
