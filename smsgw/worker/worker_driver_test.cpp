@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -114,8 +115,15 @@ struct FakeWorker {
   }
 
   [[noreturn]] void Run() {
+    // "exit-slowly": the input is shut before the hello, so the gateway's configuration line finds it closed
+    // (EPIPE on the AF_UNIX socket); the exit comes later.
+    if (mode == "exit-slowly") ::shutdown(STDIN_FILENO, SHUT_RD);
     Emit(Hello{mode == "bad-version" ? 99 : kProtocolVersion, ::getpid()});
     if (mode == "exit") ::_exit(3);
+    if (mode == "exit-slowly") {
+      ::usleep(200 * 1000);
+      ::_exit(3);
+    }
     std::string buffer;
     auto next_beat = SteadyClock::now() + milliseconds(heartbeat_ms);
     for (;;) {
@@ -436,6 +444,18 @@ TEST_F(WorkerDriverTest, ResetCommandRunsAfterRepeatedFailures) {
   EXPECT_GE(st.restarts, 2);
   EXPECT_EQ(st.last_exit, "worker exited with status 3");
   EXPECT_EQ(ReadFile(marker).substr(0, 6), "reset\n");
+}
+
+// A worker that exits right after its hello is reported by its exit status, also when the gateway's
+// configuration line already finds its input closed (that race made ResetCommandRunsAfterRepeatedFailures
+// flaky: under load it read "worker not answering").
+TEST_F(WorkerDriverTest, AWorkerThatExitsAfterItsHelloIsReportedByItsExitStatus) {
+  WorkerOptions o = Options("exit-slowly");
+  o.backoff_initial = milliseconds(20);
+  o.backoff_max = milliseconds(20);
+  WorkerDriver driver(std::move(o));
+  ASSERT_TRUE(WaitFor([&] { return driver.status().consecutive_failures >= 1; }));
+  EXPECT_EQ(driver.status().last_exit, "worker exited with status 3");
 }
 
 TEST_F(WorkerDriverTest, ResetCommandDoesNotRunBeforeTheThreshold) {

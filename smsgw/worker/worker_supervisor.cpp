@@ -104,7 +104,13 @@ std::string WorkerDriver::Handshake(const std::shared_ptr<Link>& link) {
   std::string configure = Encode(GatewayMessage(CopyOf(options_.configure, options_.modem_no)));
   const Status sent = link->process->WriteLine(configure, options_.write_timeout);
   std::fill(configure.begin(), configure.end(), '\0');  // it holds the PIN
-  if (!sent.ok()) return "worker not answering";
+  if (!sent.ok()) {
+    // A worker that exits right after its hello (the pipe is closed by the time the configuration is
+    // written) is reported by its exit status, as when its output closes; one alive but not reading is not
+    // answering.
+    const std::optional<std::string> exit = link->process->Wait(kExitGrace);
+    return exit ? "worker " + *exit : "worker not answering";
+  }
   awaiting_first_state_ = true;
   last_line_ = SteadyClock::now();
   {
