@@ -1,12 +1,12 @@
 #include "smsgw/gammu/gammu_library.hpp"
 
-#include <dlfcn.h>
 #include <gammu.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <mutex>
 #include <string>
+
+#include "osprey/core/shared_library.hpp"
 
 #ifndef OSPREY_GAMMU_LIBRARY
 #error "OSPREY_GAMMU_LIBRARY (libgammu's soname) must be defined by the build"
@@ -15,33 +15,18 @@
 namespace osprey::smsgw::gammu {
 namespace {
 
-struct Loaded {
-  void* handle = nullptr;
-  std::string error;
-};
-
-const Loaded& Library() {
-  static const Loaded loaded = [] {
-    Loaded l;
-    // RTLD_LOCAL: libgammu's symbols do not join the global scope (nothing else resolves against them).
-    l.handle = ::dlopen(OSPREY_GAMMU_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (l.handle == nullptr) {
-      const char* why = ::dlerror();
-      l.error = std::string("cannot load ") + OSPREY_GAMMU_LIBRARY + ": " +
-                (why != nullptr ? why : "unknown error");
-    }
-    return l;
-  }();
+const Result<void*>& Library() {
+  static const Result<void*> loaded = OpenSharedLibrary(OSPREY_GAMMU_LIBRARY);
   return loaded;
 }
 
 // The address of libgammu's `name`; aborts with the reason when the library or the symbol is missing.
 void* GammuSymbol(const char* name) {
-  const Loaded& l = Library();
-  void* symbol = l.handle != nullptr ? ::dlsym(l.handle, name) : nullptr;
+  const Result<void*>& l = Library();
+  void* symbol = l.ok() ? SharedLibrarySymbol<void*>(*l, name) : nullptr;
   if (symbol == nullptr) {
     std::fprintf(stderr, "osprey: libgammu: %s\n",
-                 l.handle == nullptr ? l.error.c_str() : (std::string("no symbol ") + name).c_str());
+                 !l.ok() ? l.error().message().c_str() : (std::string("no symbol ") + name).c_str());
     std::abort();
   }
   return symbol;
@@ -50,8 +35,8 @@ void* GammuSymbol(const char* name) {
 }  // namespace
 
 Status LoadGammuLibrary() {
-  const Loaded& l = Library();
-  if (l.handle == nullptr) return Error(ErrorCode::kUnavailable, l.error);
+  const Result<void*>& l = Library();
+  if (!l.ok()) return l.error();
   return OkStatus();
 }
 

@@ -1,13 +1,14 @@
 #include "osprey/http/client.hpp"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <cctype>
 #include <new>
 #include <string>
 #include <type_traits>
+
+#include "osprey/core/shared_library.hpp"
 
 namespace osprey::http {
 namespace {
@@ -38,16 +39,14 @@ struct LoadedCurl {
 const LoadedCurl& Curl() {
   static const LoadedCurl loaded = [] {
     LoadedCurl l;
-    void* handle = ::dlopen(OSPREY_CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-      const char* why = ::dlerror();
-      l.error =
-          std::string("cannot load ") + OSPREY_CURL_LIBRARY + ": " + (why != nullptr ? why : "unknown error");
+    const Result<void*> handle = OpenSharedLibrary(OSPREY_CURL_LIBRARY);
+    if (!handle.ok()) {
+      l.error = handle.error().message();
       return l;
     }
     bool complete = true;
     auto bind = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(handle, name));
+      fn = SharedLibrarySymbol<std::remove_reference_t<decltype(fn)>>(*handle, name);
       complete = complete && fn != nullptr;
     };
     bind(l.api.global_init, "curl_global_init");

@@ -3,8 +3,6 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <dlfcn.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -12,6 +10,7 @@
 #include <string_view>
 
 #include "osprey/core/encoding.hpp"
+#include "osprey/core/shared_library.hpp"
 
 namespace osprey::sql::internal {
 namespace {
@@ -33,15 +32,16 @@ struct LibpqApi {
 const LibpqApi& Libpq() {
   static const LibpqApi api = [] {
     LibpqApi a;
-    void* handle = ::dlopen(OSPREY_PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (handle != nullptr) {
-      a.status = reinterpret_cast<decltype(a.status)>(::dlsym(handle, "PQstatus"));
+    const Result<void*> handle = OpenSharedLibrary(OSPREY_PQ_LIBRARY);
+    if (handle.ok()) {
+      a.status = SharedLibrarySymbol<decltype(a.status)>(*handle, "PQstatus");
       a.transaction_status =
-          reinterpret_cast<decltype(a.transaction_status)>(::dlsym(handle, "PQtransactionStatus"));
+          SharedLibrarySymbol<decltype(a.transaction_status)>(*handle, "PQtransactionStatus");
     }
     if (a.status == nullptr || a.transaction_status == nullptr) {
-      const char* why = ::dlerror();
-      std::fprintf(stderr, "osprey: %s: %s\n", OSPREY_PQ_LIBRARY, why != nullptr ? why : "missing symbols");
+      std::fprintf(stderr, "osprey: %s\n",
+                   handle.ok() ? OSPREY_PQ_LIBRARY " lacks PQstatus or PQtransactionStatus"
+                               : handle.error().message().c_str());
       std::abort();
     }
     return a;
