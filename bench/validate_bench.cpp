@@ -230,6 +230,35 @@ double ProcCpuSeconds(pid_t pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+// Counters that do not depend on how fast the shared host runs the server: context switches (voluntary and
+// involuntary, summed over the threads of /proc/<pid>/task) and the read-like / write-like system calls of
+// /proc/<pid>/io (pread/read and pwrite/write: SQLite's page reads and WAL writes, eventfd wake-ups; socket
+// recvmsg/sendmsg are not counted there).
+struct ProcCounters {
+  double switches = 0, reads = 0, writes = 0;
+};
+
+ProcCounters ReadProcCounters(pid_t pid) {
+  ProcCounters c;
+  const std::string base = "/proc/" + std::to_string(pid);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(base + "/task", ec)) {
+    std::ifstream in(task.path() / "status");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0 ||
+          line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+        c.switches += std::atof(line.c_str() + line.find(':') + 1);
+      }
+    }
+  }
+  std::ifstream io(base + "/io");
+  for (std::string line; std::getline(io, line);) {
+    if (line.rfind("syscr:", 0) == 0) c.reads = std::atof(line.c_str() + 6);
+    if (line.rfind("syscw:", 0) == 0) c.writes = std::atof(line.c_str() + 6);
+  }
+  return c;
+}
+
 // ---- HTTP ------------------------------------------------------------------------------------------------
 
 std::string Form(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -430,6 +459,7 @@ struct RunResult {
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   std::uint64_t answered = 0, errors = 0;  // all replies of the run (warm-up included) / unexpected ones
   double cpu_us_per_req = 0;               // server CPU (user + system) per measured request
+  ProcCounters per_req;  // context switches and read/write system calls per measured request
   long hwm_kb = 0, rss_kb = 0;
 };
 
@@ -463,6 +493,7 @@ RunResult RunOnce(const Config& c, const Workload& w, Server& server, std::vecto
   std::thread timer([&] {
     std::this_thread::sleep_until(measure_from);
     const double cpu_start = ProcCpuSeconds(server.pid());
+    const ProcCounters counters_start = ReadProcCounters(server.pid());
     std::unique_ptr<std::thread> perf;
     if (!perf_out.empty()) {
       perf = std::make_unique<std::thread>([&] {
@@ -474,6 +505,9 @@ RunResult RunOnce(const Config& c, const Workload& w, Server& server, std::vecto
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(c.seconds));
     r.cpu_us_per_req = ProcCpuSeconds(server.pid()) - cpu_start;  // seconds for now; divided below
+    const ProcCounters counters_end = ReadProcCounters(server.pid());
+    r.per_req = {counters_end.switches - counters_start.switches, counters_end.reads - counters_start.reads,
+                 counters_end.writes - counters_start.writes};  // totals for now; divided below
     stop = true;
     if (perf) perf->join();
   });
@@ -506,6 +540,8 @@ RunResult RunOnce(const Config& c, const Workload& w, Server& server, std::vecto
   r.per_s = static_cast<double>(latencies_us.size()) / c.seconds;
   r.cpu_us_per_req =
       latencies_us.empty() ? 0 : r.cpu_us_per_req * 1e6 / static_cast<double>(latencies_us.size());
+  const double measured = latencies_us.empty() ? 1 : static_cast<double>(latencies_us.size());
+  r.per_req = {r.per_req.switches / measured, r.per_req.reads / measured, r.per_req.writes / measured};
   r.p50_ms = Percentile(latencies_us, 0.50) / 1000;
   r.p99_ms = Percentile(latencies_us, 0.99) / 1000;
   r.max_ms = latencies_us.empty() ? 0 : *std::max_element(latencies_us.begin(), latencies_us.end()) / 1000;
@@ -569,8 +605,9 @@ int main(int argc, char** argv) {
       "POST /validate/check (HOTP, PIN+OTP), %d users, %.1f s (+%.1f s warm-up) per run, median of %d runs; "
       "server: %s; hardware threads=%u\n",
       c.users, c.seconds, c.warmup, c.runs, c.osprey.c_str(), std::thread::hardware_concurrency());
-  std::printf("%-16s %7s | %9s %8s %8s %8s %8s %8s %7s %7s | runs (req/s); load avg\n", "config", "tokens",
-              "ok/s", "p50 ms", "p99 ms", "max ms", "HWM MB", "RSS MB", "cpu us", "errors");
+  std::printf("%-16s %7s | %9s %8s %8s %8s %8s %8s %7s %6s %5s %5s %7s | runs (req/s); load avg\n", "config",
+              "tokens", "ok/s", "p50 ms", "p99 ms", "max ms", "HWM MB", "RSS MB", "cpu us", "csw", "rd", "wr",
+              "errors");
   std::fflush(stdout);
   for (const std::string& name : c.configs) {
     const Workload w = ParseWorkload(name);
@@ -611,11 +648,13 @@ int main(int argc, char** argv) {
                    verify_output.c_str());
       ++errors;
     }
-    std::printf("%-16s %7d | %9.0f %8.2f %8.2f %8.2f %8.1f %8.1f %7.0f %7llu | %s; %s(setup %.0f s)\n",
-                name.c_str(), c.users + (w.extra_tokens ? c.extra_tokens : 0), m.per_s, m.p50_ms, m.p99_ms,
-                m.max_ms, static_cast<double>(hwm) / 1024, static_cast<double>(m.rss_kb) / 1024,
-                m.cpu_us_per_req, static_cast<unsigned long long>(errors), each.c_str(), loads.c_str(),
-                setup_s);
+    std::printf(
+        "%-16s %7d | %9.0f %8.2f %8.2f %8.2f %8.1f %8.1f %7.0f %6.2f %5.2f %5.2f %7llu | %s; %s(setup %.0f "
+        "s)\n",
+        name.c_str(), c.users + (w.extra_tokens ? c.extra_tokens : 0), m.per_s, m.p50_ms, m.p99_ms, m.max_ms,
+        static_cast<double>(hwm) / 1024, static_cast<double>(m.rss_kb) / 1024, m.cpu_us_per_req,
+        m.per_req.switches, m.per_req.reads, m.per_req.writes, static_cast<unsigned long long>(errors),
+        each.c_str(), loads.c_str(), setup_s);
     std::fflush(stdout);
   }
   return 0;
