@@ -14,6 +14,13 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr milliseconds kExitGrace{1000};
 
+// A worker that stopped talking may be exiting: its exit status (within kExitGrace) says more than
+// `otherwise`.
+std::string ExitStatusOr(WorkerProcess& process, const char* otherwise) {
+  const std::optional<std::string> exit = process.Wait(kExitGrace);
+  return exit ? "worker " + *exit : otherwise;
+}
+
 milliseconds Until(SteadyClock::time_point deadline) {
   // Rounded up: a poll that returns a fraction of a millisecond early would spin until the deadline.
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - SteadyClock::now()));
@@ -104,13 +111,9 @@ std::string WorkerDriver::Handshake(const std::shared_ptr<Link>& link) {
   std::string configure = Encode(GatewayMessage(CopyOf(options_.configure, options_.modem_no)));
   const Status sent = link->process->WriteLine(configure, options_.write_timeout);
   std::fill(configure.begin(), configure.end(), '\0');  // it holds the PIN
-  if (!sent.ok()) {
-    // A worker that exits right after its hello (the pipe is closed by the time the configuration is
-    // written) is reported by its exit status, as when its output closes; one alive but not reading is not
-    // answering.
-    const std::optional<std::string> exit = link->process->Wait(kExitGrace);
-    return exit ? "worker " + *exit : "worker not answering";
-  }
+  // A worker that exits right after its hello (its input is closed by the time the configuration is written)
+  // is reported by its exit status, as when its output closes.
+  if (!sent.ok()) return ExitStatusOr(*link->process, "worker not answering");
   awaiting_first_state_ = true;
   last_line_ = SteadyClock::now();
   {
@@ -191,8 +194,7 @@ void WorkerDriver::CheckStableRun() {
 
 std::string WorkerDriver::ExitReason(WorkerProcess& process, const Error& error) {
   if (error.code() != ErrorCode::kUnavailable) return "worker protocol error: " + error.message();
-  std::optional<std::string> exit = process.Wait(kExitGrace);
-  return exit ? "worker " + *exit : "worker closed its output";
+  return ExitStatusOr(process, "worker closed its output");
 }
 
 void WorkerDriver::HandleLine(const std::shared_ptr<Link>& link, const std::string& line) {
