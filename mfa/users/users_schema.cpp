@@ -53,9 +53,8 @@ const sql::MigrationSet& UsersMigrations() {
            // Every /validate/check looks its user up by name: with the attributes in the index, that is one
            // B-tree instead of two (SQLite re-reads the pages of each read transaction after another
            // connection's commit, so every page saved is a read saved).
-           "CREATE INDEX mfa_user_by_name ON mfa_user (resolver, username, givenname, surname, email, "
-           "mobile, "
-           "phone, description)"},
+           "CREATE INDEX mfa_user_by_name ON mfa_user "
+           "(resolver, username, givenname, surname, email, mobile, phone, description)"},
       }};
   return set;
 }

@@ -40,8 +40,6 @@ Status LoadGammuLibrary() {
   return OkStatus();
 }
 
-const char* GammuLibraryName() { return OSPREY_GAMMU_LIBRARY; }
-
 }  // namespace osprey::smsgw::gammu
 
 // Each forwarder resolves its target once (a thread-safe static), then calls it. `decltype(&name)` is the

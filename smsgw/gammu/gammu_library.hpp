@@ -20,7 +20,4 @@ namespace osprey::smsgw::gammu {
 // kUnavailable with dlopen's reason when the library cannot be loaded.
 Status LoadGammuLibrary();
 
-// The file name handed to dlopen (libgammu's soname, found by CMake).
-const char* GammuLibraryName();
-
 }  // namespace osprey::smsgw::gammu
