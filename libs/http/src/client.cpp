@@ -1,76 +1,15 @@
 #include "osprey/http/client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
-#include <new>
 #include <string>
-#include <type_traits>
 
-#include "osprey/core/shared_library.hpp"
+#include "curl_api.hpp"
 
 namespace osprey::http {
 namespace {
 
 constexpr char kUserAgent[] = "Osprey";
-
-// libcurl is loaded on the first request, not linked: it brings libldap, GnuTLS, Kerberos, libssh2 and more
-// (≈ 4 MB of resident pages), which a process that never sends an HTTP request (the MFA server without SMS,
-// the CLI) need not map. The functions are called through the pointers below, with curl.h's own types.
-struct CurlApi {
-  decltype(&curl_global_init) global_init = nullptr;
-  decltype(&curl_easy_init) easy_init = nullptr;
-  decltype(&curl_easy_setopt) easy_setopt = nullptr;
-  decltype(&curl_easy_perform) easy_perform = nullptr;
-  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
-  decltype(&curl_easy_reset) easy_reset = nullptr;
-  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
-  decltype(&curl_easy_strerror) easy_strerror = nullptr;
-  decltype(&curl_slist_append) slist_append = nullptr;
-  decltype(&curl_slist_free_all) slist_free_all = nullptr;
-};
-
-struct LoadedCurl {
-  CurlApi api;
-  std::string error;  // empty when loaded and initialised
-};
-
-const LoadedCurl& Curl() {
-  static const LoadedCurl loaded = [] {
-    LoadedCurl l;
-    const Result<void*> handle = OpenSharedLibrary(OSPREY_CURL_LIBRARY);
-    if (!handle.ok()) {
-      l.error = handle.error().message();
-      return l;
-    }
-    bool complete = true;
-    auto bind = [&](auto& fn, const char* name) {
-      fn = SharedLibrarySymbol<std::remove_reference_t<decltype(fn)>>(*handle, name);
-      complete = complete && fn != nullptr;
-    };
-    bind(l.api.global_init, "curl_global_init");
-    bind(l.api.easy_init, "curl_easy_init");
-    bind(l.api.easy_setopt, "curl_easy_setopt");
-    bind(l.api.easy_perform, "curl_easy_perform");
-    bind(l.api.easy_getinfo, "curl_easy_getinfo");
-    bind(l.api.easy_reset, "curl_easy_reset");
-    bind(l.api.easy_cleanup, "curl_easy_cleanup");
-    bind(l.api.easy_strerror, "curl_easy_strerror");
-    bind(l.api.slist_append, "curl_slist_append");
-    bind(l.api.slist_free_all, "curl_slist_free_all");
-    if (!complete) {
-      l.error = std::string(OSPREY_CURL_LIBRARY) + " lacks a function Osprey uses";
-    } else if (l.api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      l.error = "curl_global_init failed";
-    }
-    return l;
-  }();
-  return loaded;
-}
-
-// Only after Curl() loaded without error (Send checks first).
-const CurlApi& Api() { return Curl().api; }
 
 // One easy handle per thread: curl_easy_reset() between requests keeps its connection, DNS and TLS session
 // caches, so repeated requests to one gateway reuse the connection.
@@ -83,16 +22,6 @@ CURL* ThreadHandle() {
   if (holder.handle != nullptr) Api().easy_reset(holder.handle);
   return holder.handle;
 }
-
-struct HeaderList {
-  curl_slist* list = nullptr;
-  ~HeaderList() { Api().slist_free_all(list); }
-  void Append(const std::string& line) {
-    curl_slist* next = Api().slist_append(list, line.c_str());
-    if (next == nullptr) throw std::bad_alloc();
-    list = next;
-  }
-};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -126,7 +55,7 @@ bool IsHttps(std::string_view url) {
                     [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
 }
 
-void SetHeaders(CURL* curl, const ClientRequest& request, HeaderList& list) {
+void SetHeaders(CURL* curl, const ClientRequest& request, CurlList& list) {
   for (const auto& [name, value] : request.headers.fields()) {
     list.Append(value.empty() ? name + ";" : name + ": " + value);  // "Name;" is curl for an empty value
   }
@@ -183,17 +112,6 @@ void SetTransport(CURL* curl, const ClientRequest& request) {
   }
 }
 
-ErrorCode MapCurlError(CURLcode code) {
-  switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return ErrorCode::kTimeout;
-    case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_BAD_FUNCTION_ARGUMENT: return ErrorCode::kInvalidArgument;
-    case CURLE_OUT_OF_MEMORY: return ErrorCode::kInternal;
-    default: return ErrorCode::kUnavailable;  // resolve, connect, TLS, send/receive, redirects
-  }
-}
-
 class CurlHttpClient final : public HttpClient {
  public:
   Result<ClientResponse> Send(const ClientRequest& request) override {
@@ -203,7 +121,7 @@ class CurlHttpClient final : public HttpClient {
     CURL* curl = ThreadHandle();
     if (curl == nullptr) return Error(ErrorCode::kInternal, "curl_easy_init failed");
     ClientResponse response;
-    HeaderList headers;
+    CurlList headers;
     char error[CURL_ERROR_SIZE] = {};
     Api().easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
     Api().easy_setopt(curl, CURLOPT_URL, request.url.c_str());

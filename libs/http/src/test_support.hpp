@@ -94,6 +94,23 @@ class TestService : public Service {
   Router router_;
 };
 
+// A TCP socket listening on 127.0.0.1 at a port the system picked (stored in `port`), for raw test servers.
+// Throws std::runtime_error when that fails.
+inline int ListenOnLoopback(int backlog, std::uint16_t& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::listen(fd, backlog) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot listen on 127.0.0.1");
+  }
+  port = ntohs(address.sin_port);
+  return fd;
+}
+
 // Short timeouts so that timeout tests finish quickly; tests override what they exercise.
 inline ServerOptions FastOptions() {
   ServerOptions options;
