@@ -13,6 +13,9 @@
 #include "mfa/audit/audit_log.hpp"
 #include "mfa/auth/auth.hpp"
 #include "mfa/policy/policy.hpp"
+#include "mfa/sms/gateway_store.hpp"
+#include "mfa/sms/sms_sender.hpp"
+#include "mfa/smtp/smtp_server_store.hpp"
 #include "mfa/system/system_config.hpp"
 #include "mfa/token/token_store.hpp"
 #include "mfa/users/users.hpp"
@@ -44,7 +47,8 @@ static std::vector<const sql::MigrationSet*> AllMigrationSets() {
           &smsgw::inbox::InboxMigrations(), &mfa::system::SystemMigrations(),
           &mfa::policy::PolicyMigrations(), &mfa::users::UsersMigrations(),
           &mfa::token::TokenMigrations(),   &mfa::audit::AuditMigrations(),
-          &mfa::auth::AuthMigrations()};
+          &mfa::auth::AuthMigrations(),     &mfa::smtp::SmtpServerMigrations(),
+          &mfa::sms::GatewayMigrations(),   &mfa::sms::SmsMigrations()};
 }
 
 Result<nlohmann::json> MigrateAll(sql::Database& db) {

@@ -9,6 +9,7 @@ void AddMfaCommands(CLI::App& app, std::string& config_path, int& code) {
   AddMfaUserCommands(*mfa, config_path, code);
   AddMfaTokenCommands(*mfa, config_path, code);
   AddMfaConfigCommands(*mfa, config_path, code);
+  AddMfaSmsGatewayCommands(*mfa, config_path, code);
   AddAuditCommands(app, config_path, code);
 }
 

@@ -1,7 +1,13 @@
 #include "cli/mfa_runtime.hpp"
 
 #include "cli/commands.hpp"
+#include "mfa/sms/http/http_sms_provider.hpp"
+#include "mfa/sms/script/script_provider.hpp"
+#include "mfa/sms/smtp/smtp_sms_provider.hpp"
+#include "mfa/token/sms_type.hpp"
 #include "osprey/core/keyfile.hpp"
+#include "osprey/http/client.hpp"
+#include "osprey/http/smtp_client.hpp"
 
 namespace osprey::cli {
 
@@ -27,6 +33,7 @@ Result<std::unique_ptr<MfaRuntime>> MfaRuntime::Build(const Settings& settings, 
   rt->directory_ = std::make_unique<mfa::users::Directory>(db, clock, *rt->resolver_types_);
   rt->token_types_ = std::make_unique<mfa::token::TokenTypes>();
   mfa::token::RegisterBuiltinTokenTypes(*rt->token_types_);
+  rt->token_types_->Register(std::make_unique<mfa::token::SmsType>());
   rt->tokens_ = std::make_unique<mfa::token::TokenStore>(db, *rt->sealer_, *rt->hasher_, clock);
   rt->token_service_ = std::make_unique<mfa::token::TokenService>(*rt->tokens_, *rt->token_types_,
                                                                   *rt->config_, *rt->directory_, clock);
@@ -40,6 +47,22 @@ Result<std::unique_ptr<MfaRuntime>> MfaRuntime::Build(const Settings& settings, 
   rt->admins_ = std::make_unique<mfa::auth::AdminStore>(db, clock);
   rt->auth_ =
       std::make_unique<mfa::auth::AuthService>(*rt->admins_, *rt->directory_, *rt->policies_, clock, *hash);
+
+  rt->sms_providers_ = std::make_unique<mfa::sms::SmsProviders>();
+  mfa::sms::RegisterUnsupportedProviders(*rt->sms_providers_);
+  rt->http_client_ = http::MakeCurlHttpClient();
+  rt->sms_providers_->Register(mfa::sms::MakeHttpSmsProvider(*rt->http_client_));
+  rt->smtp_servers_ = std::make_unique<mfa::smtp::SmtpServerStore>(db, *rt->sealer_);
+  rt->smtp_client_ = http::MakeCurlSmtpClient();
+  rt->mailer_ = std::make_unique<mfa::smtp::Mailer>(*rt->smtp_servers_, *rt->smtp_client_, clock);
+  rt->sms_providers_->Register(mfa::sms::MakeSmtpSmsProvider(*rt->mailer_));
+  rt->sms_providers_->Register(mfa::sms::MakeScriptSmsProvider(settings.mfa_options.sms_script_dir));
+  rt->gateways_ = std::make_unique<mfa::sms::GatewayStore>(db, *rt->sealer_);
+  rt->sms_sender_ = std::make_unique<mfa::sms::SmsSender>(*rt->gateways_, *rt->sms_providers_, *rt->config_,
+                                                          *rt->policies_, db, clock);
+  rt->sms_hook_ = std::make_unique<mfa::sms::SmsChallengeHook>(*rt->tokens_, *rt->sms_sender_, *rt->config_,
+                                                               *rt->policies_, *rt->hasher_, clock);
+  rt->validator_->SetChallengeHook("sms", rt->sms_hook_.get());
 
   mfa::audit::RetentionOptions retention;
   if (settings.mfa_options.audit_max_age_days > 0) {
@@ -63,6 +86,10 @@ Result<std::unique_ptr<MfaRuntime>> MfaRuntime::Build(const Settings& settings, 
   api.audit = rt->audit_.get();
   api.auth = rt->auth_.get();
   api.admins = rt->admins_.get();
+  api.gateways = rt->gateways_.get();
+  api.sms_providers = rt->sms_providers_.get();
+  api.smtp_servers = rt->smtp_servers_.get();
+  api.mailer = rt->mailer_.get();
   return rt;
 }
 

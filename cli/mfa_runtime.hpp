@@ -12,6 +12,12 @@
 #include "mfa/audit/audit_rotator.hpp"
 #include "mfa/auth/auth.hpp"
 #include "mfa/policy/policy.hpp"
+#include "mfa/sms/gateway_store.hpp"
+#include "mfa/sms/sms_challenge.hpp"
+#include "mfa/sms/sms_provider.hpp"
+#include "mfa/sms/sms_sender.hpp"
+#include "mfa/smtp/mailer.hpp"
+#include "mfa/smtp/smtp_server_store.hpp"
 #include "mfa/system/system_config.hpp"
 #include "mfa/token/token.hpp"
 #include "mfa/token/token_service.hpp"
@@ -21,6 +27,8 @@
 #include "osprey/core/clock.hpp"
 #include "osprey/core/keyed_hash.hpp"
 #include "osprey/core/sealer.hpp"
+#include "osprey/http/client.hpp"
+#include "osprey/http/smtp_client.hpp"
 #include "osprey/sql/database.hpp"
 
 namespace osprey::cli {
@@ -51,6 +59,8 @@ class MfaRuntime {
   mfa::audit::AuditLog& audit() { return *audit_; }
   mfa::auth::AdminStore& admins() { return *admins_; }
   mfa::auth::AuthService& auth() { return *auth_; }
+  mfa::sms::GatewayStore& gateways() { return *gateways_; }
+  const mfa::sms::SmsProviders& sms_providers() const { return *sms_providers_; }
 
  private:
   MfaRuntime(sql::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
@@ -71,6 +81,14 @@ class MfaRuntime {
   std::unique_ptr<mfa::auth::AdminStore> admins_;
   std::unique_ptr<mfa::auth::AuthService> auth_;
   std::unique_ptr<mfa::audit::AuditRotator> rotator_;
+  std::unique_ptr<http::HttpClient> http_client_;  // outbound HTTP of the SMS providers
+  std::unique_ptr<mfa::smtp::SmtpServerStore> smtp_servers_;
+  std::unique_ptr<http::SmtpClient> smtp_client_;
+  std::unique_ptr<mfa::smtp::Mailer> mailer_;
+  std::unique_ptr<mfa::sms::SmsProviders> sms_providers_;
+  std::unique_ptr<mfa::sms::GatewayStore> gateways_;
+  std::unique_ptr<mfa::sms::SmsSender> sms_sender_;
+  std::unique_ptr<mfa::sms::SmsChallengeHook> sms_hook_;  // after the validator: it refers to the sender
   mfa::api::ApiContext api_;
 };
 

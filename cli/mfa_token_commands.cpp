@@ -45,6 +45,8 @@ int WithTokens(const std::string& config_path, const std::function<Status(TokenS
 struct TokenOptions {
   std::string serial, user, realm, resolver;
   std::string type = "hotp", description, otplen, hashlib, timestep;
+  std::string phone, sms_identifier;  // sms
+  bool dynamic_phone = false;
   bool genkey = false, otpkey_stdin = false, pin = false, json = false;
   std::string otp1, otp2;
   std::string set, remove;
@@ -82,6 +84,9 @@ Status Init(TokenService& svc, const TokenOptions& o) {
   put("otplen", o.otplen);
   put("hashlib", o.hashlib);
   put("timeStep", o.timestep);
+  put("phone", o.phone);
+  put("sms.identifier", o.sms_identifier);
+  if (o.dynamic_phone) params["dynamic_phone"] = "1";
   if (o.genkey) params["genkey"] = "1";
   std::optional<Secret> pin;
   if (o.otpkey_stdin) {
@@ -179,13 +184,16 @@ void AddMfaTokenCommands(CLI::App& mfa, std::string& config_path, int& code) {
   auto o = std::make_shared<TokenOptions>();
 
   auto* init = token->add_subcommand("init", "Enroll a token; prints its serial and otpauth:// URL once");
-  init->add_option("--type", o->type, "hotp or totp")->capture_default_str();
+  init->add_option("--type", o->type, "hotp, totp or sms")->capture_default_str();
   init->add_option("--serial", o->serial, "Serial (generated when absent)");
   AddOwnerOptions(init, *o);
   init->add_option("--description", o->description, "Description");
   init->add_option("--otplen", o->otplen, "OTP length (default DefaultOtpLen)");
   init->add_option("--hashlib", o->hashlib, "sha1, sha256 or sha512");
   init->add_option("--timestep", o->timestep, "TOTP time step (30 or 60)");
+  init->add_option("--phone", o->phone, "SMS token: the phone number the OTP is sent to");
+  init->add_flag("--dynamic-phone", o->dynamic_phone, "SMS token: send to the owner's mobile at each login");
+  init->add_option("--sms-identifier", o->sms_identifier, "SMS token: the SMS gateway (else sms.identifier)");
   init->add_flag("--genkey", o->genkey, "Generate the key (the default without --otpkey-stdin)");
   init->add_flag("--otpkey-stdin", o->otpkey_stdin, "Read the key (hex) as one line from stdin");
   init->add_flag("--pin", o->pin, "Read a PIN (terminal without echo, or the next stdin line)");
@@ -258,6 +266,8 @@ void AddMfaTokenCommands(CLI::App& mfa, std::string& config_path, int& code) {
   info->add_option("--delete", o->remove, "KEY to delete");
   info->add_flag("--json", o->json, "Print as JSON");
   info->callback([&, o] { code = WithTokens(config_path, [&](TokenService& s) { return Info(s, *o); }); });
+  // `--config` (an option of `token`) may also follow the subcommand, as in the other groups.
+  for (CLI::App* cmd : token->get_subcommands({})) cmd->fallthrough();
 }
 
 }  // namespace osprey::cli

@@ -138,7 +138,9 @@ config::Schema BuildSchema() {
             "request still waits for its commit)"})
       .Add({"mfa.group_commit_delay_us", Type::kInt, "200",
             "Under load, how long a validation group commit waits for more requests to join it "
-            "(microseconds); 0 = none"});
+            "(microseconds); 0 = none"})
+      .Add({"mfa.sms_script_dir", Type::kString, "/etc/osprey/scripts",
+            "Directory of the executables ScriptSMSProvider gateways may run (option script names one)"});
   s.AddTableArray(
       {"gateway.modem",
        "One GSM modem driven by a libgammu worker process; when present, these entries replace "
@@ -364,6 +366,7 @@ static Result<MfaSettings> ReadMfa(const config::Config& cfg) {
   const std::int64_t delay = cfg.GetInt("mfa.group_commit_delay_us");
   if (delay < 0 || delay > 100000) return bad("mfa.group_commit_delay_us", "must be 0..100000");
   m.group_commit_delay = std::chrono::microseconds(delay);
+  m.sms_script_dir = cfg.GetString("mfa.sms_script_dir");
   return m;
 }
 

@@ -70,6 +70,7 @@ struct MfaSettings {
   // Validation writes (counter + audit entry) of concurrent requests committed together.
   bool group_commit = true;
   std::chrono::microseconds group_commit_delay{200};
+  std::string sms_script_dir = "/etc/osprey/scripts";  // ScriptSMSProvider's scripts
 };
 
 struct Settings {

@@ -28,6 +28,8 @@ find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+# PCRE2 gives the HTTP SMS provider's REGEXP option Python-`re`-compatible semantics (std::regex is ECMAScript).
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(GAMMU REQUIRED IMPORTED_TARGET gammu)
 # libgammu is not linked but loaded at run time by the modem worker (smsgw/gammu/gammu_library.hpp), so the
 # other processes never map it and its dependencies. Its soname is what the development symlink points to.

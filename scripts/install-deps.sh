@@ -8,7 +8,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev
   libssl-dev libsodium-dev
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libpcre2-dev
   libgammu-dev gammu
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -40,6 +40,14 @@ class AuthService;
 class AdminStore;
 struct Caller;
 }  // namespace osprey::mfa::auth
+namespace osprey::mfa::smtp {
+class SmtpServerStore;
+class Mailer;
+}  // namespace osprey::mfa::smtp
+namespace osprey::mfa::sms {
+class GatewayStore;
+class SmsProviders;
+}  // namespace osprey::mfa::sms
 
 namespace osprey::mfa::api {
 
@@ -55,6 +63,10 @@ struct ApiContext {
   audit::AuditLog* audit = nullptr;
   auth::AuthService* auth = nullptr;
   auth::AdminStore* admins = nullptr;
+  sms::GatewayStore* gateways = nullptr;
+  const sms::SmsProviders* sms_providers = nullptr;
+  smtp::SmtpServerStore* smtp_servers = nullptr;
+  const smtp::Mailer* mailer = nullptr;  // POST /smtpserver/send_test_email
 };
 
 // The caller of an endpoint that needs a JWT (§1.5): PI-Authorization, else Authorization. 4033 without a
@@ -67,7 +79,9 @@ void AddSystemRoutes(http::Router& router, const ApiContext& ctx);  // /system/
 void AddPolicyRoutes(http::Router& router, const ApiContext& ctx);  // /policy/
 void AddUserRoutes(http::Router& router, const ApiContext& ctx);    // /resolver/ /realm/ /defaultrealm /user/
 void AddTokenRoutes(http::Router& router, const ApiContext& ctx);   // /token/
-void AddValidateRoutes(http::Router& router, const ApiContext& ctx);  // /validate/
-void AddAuditRoutes(http::Router& router, const ApiContext& ctx);     // /audit/
+void AddValidateRoutes(http::Router& router, const ApiContext& ctx);    // /validate/
+void AddAuditRoutes(http::Router& router, const ApiContext& ctx);       // /audit/
+void AddSmsGatewayRoutes(http::Router& router, const ApiContext& ctx);  // /smsgateway/
+void AddSmtpServerRoutes(http::Router& router, const ApiContext& ctx);  // /smtpserver/
 
 }  // namespace osprey::mfa::api

@@ -245,6 +245,15 @@ json PolicyDefinitions() {
       "str", "Use an alternate challenge text for telling the user to enter the OTP from the SMS.", "SMS");
   auth[std::string(kSmsAutoSend)] =
       Def("bool", "After a successful authentication the next OTP value will be sent.", "SMS");
+  auth[std::string(kSmsLimitUser)] =
+      Def("str", "Osprey: at most <count> SMS per user in <seconds>, as count/seconds (e.g. 5/3600).", "SMS");
+  auth[std::string(kSmsLimitNumber)] =
+      Def("str", "Osprey: at most <count> SMS per destination number in <seconds>, as count/seconds.", "SMS");
+  auth[std::string(kSmsLimitPrefix)] =
+      Def("str",
+          "Osprey: at most <count> SMS in <seconds> to numbers sharing their first <digits> digits, as "
+          "count/seconds/digits (e.g. 100/3600/6).",
+          "SMS");
   auth[std::string(kIncreaseFailcounterOnChallenge)] =
       Def("bool", "Increase the fail counter of the tokens that a challenge is triggered for.", "general");
   return {{std::string(policy::kScopeAdmin), RightDefs(policy::kScopeAdmin)},

@@ -18,6 +18,8 @@ MfaService::MfaService(const Clock& clock, std::function<bool()> healthy, const 
   AddTokenRoutes(router_, *ctx);
   AddValidateRoutes(router_, *ctx);
   AddAuditRoutes(router_, *ctx);
+  AddSmsGatewayRoutes(router_, *ctx);
+  AddSmtpServerRoutes(router_, *ctx);
 }
 
 // privacyIDEA itself answers these with Werkzeug's HTML pages; Osprey keeps every answer in the JSON error

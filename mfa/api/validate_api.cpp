@@ -39,7 +39,11 @@ CheckRequest RequestOf(const http::Request& request) {
 json EntryOf(const validate::ChallengeEntry& e) {
   json entry = {{"transaction_id", e.transaction_id}, {"serial", e.serial},   {"type", e.type},
                 {"client_mode", e.client_mode},       {"message", e.message}, {"attributes", nullptr}};
-  if (e.attributes) entry["attributes"] = *e.attributes;
+  if (e.attributes) {
+    json attributes = json::object();
+    for (const auto& [name, value] : *e.attributes) attributes[name] = value ? json(*value) : json(nullptr);
+    entry["attributes"] = std::move(attributes);
+  }
   return entry;
 }
 

@@ -30,6 +30,7 @@ const std::vector<RightDefinition>& AdminRights() {
       {"resolverwrite", {kConfig}},    {"resolverread", {kConfig}},    {"resolverdelete", {kConfig}},
       {"realmwrite", {kConfig}},       {"realmread", {kConfig}},       {"realmdelete", {kConfig}},
       {"smsgateway_write", {kConfig}}, {"smsgateway_read", {kConfig}}, {"auditlog", {kAudit}},
+      {"smtpserver_write", {kConfig}}, {"smtpserver_read", {kConfig}},
   };
   return rights;
 }

@@ -138,6 +138,11 @@ inline constexpr std::string_view kSmsChallengeText = "sms_challenge_text";
 inline constexpr std::string_view kSmsAutoSend = "smsautosend";
 inline constexpr std::string_view kSmsGateways = "sms_gateways";
 inline constexpr std::string_view kIncreaseFailcounterOnChallenge = "increase_failcounter_on_challenge";
+// Osprey's anti-pumping limits (authentication scope, docs/sms.md): "<count>/<seconds>" SMS per user and per
+// destination number, "<count>/<seconds>/<digits>" per number prefix of that many digits.
+inline constexpr std::string_view kSmsLimitUser = "osprey_sms_limit_user";
+inline constexpr std::string_view kSmsLimitNumber = "osprey_sms_limit_number";
+inline constexpr std::string_view kSmsLimitPrefix = "osprey_sms_limit_prefix";
 }  // namespace action
 
 }  // namespace osprey::mfa::policy

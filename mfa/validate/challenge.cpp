@@ -67,9 +67,8 @@ std::chrono::seconds ValidityOf(const system::SystemConfig& config, const token:
   return std::chrono::seconds(seconds);
 }
 
-PiResult<ChallengeOutcome> OutcomeFor(const Services& services, const CheckRequest& request,
-                                      const Subject& subject, const token::TokenRecord& token,
-                                      const std::string& tid, Clock::TimePoint now) {
+ChallengeOutcome OutcomeFor(const Services& services, const CheckRequest& request, const Subject& subject,
+                            const token::TokenRecord& token, const std::string& tid, Clock::TimePoint now) {
   std::string type(token.tokentype);
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
   auto hook = services.hooks.find(type);
@@ -78,7 +77,8 @@ PiResult<ChallengeOutcome> OutcomeFor(const Services& services, const CheckReque
     // A hook may block (an SMS sent over HTTP): the request's read snapshot and its pooled session are not
     // held across it.
     if (sql::ReadScope* reads = sql::ReadScope::Active(services.tokens.db())) reads->Restart();
-    return hook->second->Create(ChallengeContext{token, user, tid, request.transaction_id, now});
+    return hook->second->Create(
+        ChallengeContext{token, user, tid, request.transaction_id, now, subject.policy});
   }
   ChallengeOutcome outcome;
   outcome.message = ChallengeText(services, subject, token);
@@ -97,18 +97,27 @@ PiResult<CheckResult> CreateChallenges(const Services& services, const CheckRequ
   const Clock::TimePoint now = services.clock.Now();
   for (const token::TokenRecord* token : tokens) {
     auto outcome = OutcomeFor(services, request, subject, *token, tid, now);
-    if (!outcome.ok()) {
-      if (request.exception) return InternalError(outcome.error().message);
-      result.messages.push_back(outcome.error().message);
+    if (outcome.count) {
+      token::TokenUpdate update;
+      update.id = token->id;
+      update.expected_count = token->count;
+      update.count = *outcome.count;
+      update.failcount = token->failcount;
+      plan.trigger_counts.push_back(std::move(update));
+    }
+    if (!outcome.audit_note.empty()) plan.audit_notes.push_back(outcome.audit_note);
+    if (outcome.failure) {
+      if (request.exception) return InternalError(outcome.failure->message);
+      result.messages.push_back(outcome.failure->message);
       continue;
     }
     token::Challenge row;
     row.transaction_id = tid;
     row.serial = token->serial;
-    row.data = outcome->data;
-    row.challenge = outcome->message;
+    row.data = outcome.data;
+    row.challenge = outcome.message;
     row.created = now;
-    row.expiration = now + outcome->validity;
+    row.expiration = now + outcome.validity;
     plan.challenges.push_back(row);
     plan.purge_serials.push_back(token->serial);
     const token::TokenType* type = services.types.Find(token->tokentype);
@@ -116,8 +125,8 @@ PiResult<CheckResult> CreateChallenges(const Services& services, const CheckRequ
                          token->serial,
                          token->tokentype,
                          type ? type->ClientMode() : "interactive",
-                         outcome->message,
-                         outcome->attributes};
+                         outcome.message,
+                         outcome.attributes};
     result.messages.push_back(entry.message);
     result.transaction_ids.push_back(tid);
     result.multi_challenge.push_back(std::move(entry));

@@ -168,9 +168,24 @@ class Classifier {
   std::vector<std::string> trigger_types_;
 };
 
-CheckResult DecideValid(const Buckets& b, const Settings& settings, Plan& plan) {
+const ChallengeHook* HookOf(const Services& services, const token::TokenRecord& token) {
+  std::string type(token.tokentype);
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto hook = services.hooks.find(type);
+  return hook == services.hooks.end() ? nullptr : hook->second;
+}
+
+// Records an acceptance: the compare-and-set update, and the token for its hook's AfterAccept.
+void Accept(const Services& services, const token::TokenRecord& token, const token::OtpCheck& check,
+            const Settings& settings, Plan& plan) {
+  token::TokenUpdate update = AcceptUpdate(token, check, settings);
+  if (HookOf(services, token) != nullptr) plan.accepted.push_back({token, update.count});
+  plan.updates.push_back(std::move(update));
+}
+
+CheckResult DecideValid(const Services& services, const Buckets& b, const Settings& settings, Plan& plan) {
   CheckResult result = Accepted("matching " + std::to_string(b.valid.size()) + " tokens");
-  for (const Valid& v : b.valid) plan.updates.push_back(AcceptUpdate(*v.token, v.check, settings));
+  for (const Valid& v : b.valid) Accept(services, *v.token, v.check, settings, plan);
   if (b.valid.size() == 1) {
     SetToken(result, *b.valid.front().token, true);
   } else {
@@ -182,6 +197,16 @@ CheckResult DecideValid(const Buckets& b, const Settings& settings, Plan& plan) 
   return result;
 }
 
+// sms.concurrent_challenges: a live challenge row that stored its own OTP accepts it.
+bool MatchesStoredChallenge(const Services& services, const Response& r, std::string_view otp,
+                            Clock::TimePoint now) {
+  const ChallengeHook* hook = HookOf(services, *r.token);
+  if (hook == nullptr) return false;
+  return std::any_of(r.rows.begin(), r.rows.end(), [&](const token::Challenge& c) {
+    return now < c.expiration && !c.data.empty() && hook->MatchesChallenge(*r.token, c, otp);
+  });
+}
+
 PiResult<CheckResult> DecideResponse(const Services& services, const CheckRequest& request, const Buckets& b,
                                      const Settings& settings, Clock::TimePoint now, Plan& plan) {
   for (const Response& r : b.response) plan.purge_serials.push_back(r.token->serial);
@@ -191,8 +216,12 @@ PiResult<CheckResult> DecideResponse(const Services& services, const CheckReques
     if (!live) continue;
     auto check = CheckOtp(services, *r.token, request.pass->view(), now, settings);
     if (!check.ok()) return check.error();
+    if (!check->matched && MatchesStoredChallenge(services, r, request.pass->view(), now)) {
+      check->matched = true;  // from the challenge's own OTP: the counter stays (§11.6.3)
+      check->new_count = r.token->count;
+    }
     if (!check->matched) continue;
-    plan.updates.push_back(AcceptUpdate(*r.token, *check, settings));
+    Accept(services, *r.token, *check, settings, plan);
     plan.delete_transaction = request.transaction_id;
     CheckResult result = Accepted("Found matching challenge");
     result.serial = r.token->serial;
@@ -273,7 +302,7 @@ PiResult<CheckResult> Evaluate(const Services& services, const CheckRequest& req
     if (!classified.ok()) return classified.error();
   }
 
-  if (!b.valid.empty()) return DecideValid(b, settings, plan);
+  if (!b.valid.empty()) return DecideValid(services, b, settings, plan);
   if (!b.response.empty()) return DecideResponse(services, request, b, settings, now, plan);
   if (!b.challenge_request.empty()) {
     if (IncreaseFailcounterOnChallenge(services, subject)) {

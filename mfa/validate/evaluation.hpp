@@ -58,6 +58,15 @@ struct Plan {
   std::string delete_transaction;             // a consumed transaction id ("" = none)
   std::vector<std::int64_t> bump_challenges;  // received_count + 1
   std::vector<std::string> purge_serials;     // expired challenges removed
+  // Counters advanced by challenge hooks (sms: before sending); kept, unlike the rest, when the result is an
+  // error (exception=1), because the SMS may have gone out.
+  std::vector<token::TokenUpdate> trigger_counts;
+  std::vector<std::string> audit_notes;  // appended to the audit entry's info
+  struct Accepted {
+    token::TokenRecord token;
+    std::int64_t new_count = 0;
+  };
+  std::vector<Accepted> accepted;  // for ChallengeHook::AfterAccept, once committed
   audit::AuditEntry audit;
 };
 

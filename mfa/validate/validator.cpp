@@ -134,14 +134,37 @@ PiResult<CheckResult> Validator::Run(const CheckRequest& request, bool trigger) 
     PiResult<CheckResult> result = trigger ? detail::Trigger(svc, request, *subject, plan)
                                            : detail::Evaluate(svc, request, *subject, plan);
     if (result.ok() && request.saml) FillSaml(svc, *subject, *result);
-    reads.Restart();                          // the snapshot ends before this thread waits for its commit
-    if (!result.ok()) plan = detail::Plan{};  // an error changes nothing but the audit log
+    reads.Restart();  // the snapshot ends before this thread waits for its commit
+    if (!result.ok()) {
+      // An error changes nothing but the audit log, and the counters a challenge hook advanced (an SMS may
+      // have gone out with that counter's OTP).
+      detail::Plan kept;
+      kept.trigger_counts = std::move(plan.trigger_counts);
+      kept.audit_notes = std::move(plan.audit_notes);
+      plan = std::move(kept);
+    }
     plan.audit = AuditOf(request, &*subject, result, clock_.Now(), started);
+    for (const std::string& note : plan.audit_notes) {
+      plan.audit.info += (plan.audit.info.empty() ? "" : "; ") + note;
+    }
     bool conflict = false;
     Status committed = Commit(plan, conflict);
     if (conflict && attempt < kMaxAttempts) continue;
     if (!committed.ok()) return InternalError("database error: " + committed.error().message());
+    lock = {};  // AfterAccept may send an SMS: not with the stripe held
+    AfterAccept(plan, *subject);
     return result;
+  }
+}
+
+void Validator::AfterAccept(const detail::Plan& plan, const detail::Subject& subject) const {
+  for (const detail::Plan::Accepted& accepted : plan.accepted) {
+    std::string type(accepted.token.tokentype);
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto hook = hooks_.find(type);
+    if (hook == hooks_.end()) continue;
+    hook->second->AfterAccept(accepted.token, subject.user ? &*subject.user : nullptr, accepted.new_count,
+                              subject.policy);
   }
 }
 
@@ -152,10 +175,12 @@ Status Validator::Commit(const detail::Plan& plan, bool& conflict) {
     conflict = false;
     audit.LockIn(s);  // first, so that a PostgreSQL snapshot is not older than the chain head
     for (std::int64_t id : plan.resets) tokens.ResetFailIn(s, id);
-    for (const token::TokenUpdate& update : plan.updates) {
-      if (!tokens.ApplyIn(s, update)) {
-        conflict = true;
-        throw CounterMoved();
+    for (const auto* list : {&plan.updates, &plan.trigger_counts}) {
+      for (const token::TokenUpdate& update : *list) {
+        if (!tokens.ApplyIn(s, update)) {
+          conflict = true;
+          throw CounterMoved();
+        }
       }
     }
     for (const detail::Plan::Fail& fail : plan.fails) tokens.IncrementFailIn(s, fail.token, fail.count_auth);

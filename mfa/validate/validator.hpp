@@ -66,11 +66,14 @@ struct CheckRequest {
   bool saml = false;                            // samlcheck: fill CheckResult::saml_attributes
 };
 
+// Reply attributes of a challenge (sms: state, valid_until); a nullopt value renders as JSON null.
+using ReplyAttributes = std::map<std::string, std::optional<std::string>>;
+
 // One entry of detail.multi_challenge (§8.1).
 struct ChallengeEntry {
   std::string transaction_id, serial, type, client_mode, message;
   // Reply attributes of the token type; nullopt renders as JSON null (hotp/totp).
-  std::optional<std::map<std::string, std::string>> attributes;
+  std::optional<ReplyAttributes> attributes;
 };
 
 // The outcome of a validation: result.value plus the fields of `detail` (the api adds threadid).
@@ -96,11 +99,17 @@ struct CheckResult {
   std::string Authentication() const;
 };
 
-// A challenge created for one token (for issue 6's SMS type: sends the SMS first).
+// A challenge created for one token (the SMS type: sends the SMS first).
 struct ChallengeOutcome {
-  std::string message;                                           // shown to the user
-  std::optional<std::map<std::string, std::string>> attributes;  // reply attributes
-  std::string data;                                              // stored with the challenge row
+  // Set when the challenge could not be created (§11.5.4): no challenge row and no multi_challenge entry; its
+  // message goes to detail.message or, with request `exception=1`, becomes the error.
+  std::optional<PiError> failure;
+  std::string audit_note;  // why it failed (or what was done), for the audit entry's info and the log
+  // The token counter to store whether or not the challenge was created (sms: incremented before sending).
+  std::optional<std::int64_t> count;
+  std::string message;                        // shown to the user
+  std::optional<ReplyAttributes> attributes;  // reply attributes
+  std::string data;                           // stored with the challenge row
   std::chrono::seconds validity{120};
 };
 struct ChallengeContext {
@@ -109,19 +118,30 @@ struct ChallengeContext {
   std::string transaction_id;  // the tid the challenge will carry
   std::string incoming_tid;    // the request's transaction_id ("" = none)
   Clock::TimePoint now;
+  const policy::Subject& policy;  // who asks, for the type's policies (smstext, ...)
 };
-// Per token type: how a challenge is created (hotp/totp use the built-in text and lifetime). A failure
-// (PiError) means no challenge row and no multi_challenge entry; its message goes to detail.message (§11.5.4)
-// or, with request `exception=1`, becomes the error.
+// Per token type: how a challenge is created and answered (hotp/totp use the built-in text and lifetime).
+// Thread rule: called from many threads at once, with the token's stripe held (see Validator).
 class ChallengeHook {
  public:
   virtual ~ChallengeHook() = default;
-  virtual PiResult<ChallengeOutcome> Create(const ChallengeContext& context) const = 0;
+  virtual ChallengeOutcome Create(const ChallengeContext& context) const = 0;
+  // A response that failed the token's OTP window check: true when it matches what challenge row `row` stored
+  // (sms.concurrent_challenges, §11.6.3). Default: no fallback.
+  virtual bool MatchesChallenge(const token::TokenRecord& /*token*/, const token::Challenge& /*row*/,
+                                std::string_view /*otp*/) const {
+    return false;
+  }
+  // After `token` was accepted and its counter `new_count` committed (smsautosend: send the next OTP, §11).
+  // Failures are the hook's to log; the accepted validation stands.
+  virtual void AfterAccept(const token::TokenRecord& /*token*/, const users::User* /*user*/,
+                           std::int64_t /*new_count*/, const policy::Subject& /*policy*/) const {}
 };
 
 namespace detail {
 struct Plan;
 struct Services;
+struct Subject;
 }  // namespace detail
 
 class Validator {
@@ -149,6 +169,8 @@ class Validator {
   std::mutex& StripeOf(const std::string& key);
   // Commits `plan` (state + audit entry) in one transaction; `conflict` tells a lost compare-and-set.
   Status Commit(const detail::Plan& plan, bool& conflict);
+  // Runs the hooks' AfterAccept for the tokens `plan` accepted (after the commit, without the stripe).
+  void AfterAccept(const detail::Plan& plan, const detail::Subject& subject) const;
   detail::Services services() const;
 
   token::TokenStore& tokens_;

@@ -27,6 +27,7 @@
 
 #include "smsgw/emulator/control.hpp"
 #include "tests/blackbox/gateway_fixture.hpp"
+#include "tests/blackbox/http_receiver.hpp"
 
 namespace osprey::blackbox {
 namespace {
@@ -74,88 +75,6 @@ class Emulator {
  private:
   std::string record_, control_, out_, pty_;
   std::unique_ptr<OspreyProcess> proc_;
-};
-
-// A one-thread HTTP receiver on 127.0.0.1 that answers each request with the next status of `script` (the
-// last one repeats) and keeps every request body.
-class Receiver {
- public:
-  explicit Receiver(std::vector<int> script) : script_(std::move(script)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(fd_, 16);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~Receiver() {
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-  std::vector<std::string> Bodies() {
-    std::lock_guard lock(mu_);
-    return bodies_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 50) <= 0) continue;
-      int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) continue;
-      std::string data = ReadRequest(c);
-      int status = 0;
-      {
-        std::lock_guard lock(mu_);
-        status = script_[std::min(bodies_.size(), script_.size() - 1)];
-        auto body_at = data.find("\r\n\r\n");
-        bodies_.push_back(body_at == std::string::npos ? data : data.substr(body_at + 4));
-      }
-      std::string reply =
-          "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
-      (void)!write(c, reply.data(), reply.size());
-      close(c);
-    }
-  }
-  static std::string ReadRequest(int c) {
-    std::string data;
-    char buf[4096];
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pollfd p{c, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      ssize_t n = read(c, buf, sizeof buf);
-      if (n <= 0) break;
-      data.append(buf, static_cast<std::size_t>(n));
-      auto end = data.find("\r\n\r\n");
-      if (end == std::string::npos) continue;
-      std::size_t length = 0;
-      std::string lower = data.substr(0, end);
-      for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      auto cl = lower.find("content-length:");
-      if (cl != std::string::npos) length = std::stoul(lower.substr(cl + 15));
-      if (data.size() >= end + 4 + length) break;
-    }
-    return data;
-  }
-
-  std::vector<int> script_;
-  int fd_ = -1;
-  std::uint16_t port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<std::string> bodies_;
 };
 
 // `unit` repeated and cut to exactly `chars` characters (code points), never inside a UTF-8 sequence.
@@ -468,8 +387,8 @@ TEST_P(GatewayModemTest, DeliveryReportsReachTheMessages) {
 // Acceptance 5: an incoming 3-part SMS is in the inbox once, reassembled, and reaches a webhook receiver that
 // answers 500 twice and then 200.
 TEST_P(GatewayModemTest, IncomingMultipartSmsReachesInboxOnceAndTheWebhookAfterRetries) {
-  Receiver receiver({500, 500, 200});
-  env_["OSPREY_GATEWAY_WEBHOOK_URL"] = receiver.url();
+  HttpReceiver receiver({{500}, {500}, {200}});
+  env_["OSPREY_GATEWAY_WEBHOOK_URL"] = receiver.url("/hook");
   env_["OSPREY_GATEWAY_CALLBACK_RETRY_INTERVAL_S"] = "1";
   StartWithEmulators(1);
   ASSERT_FALSE(HasFatalFailure());

@@ -185,6 +185,28 @@ TEST_P(MfaAdminTest, TokenInitDetailAndUnknownSerial) {
   EXPECT_EQ(neither.error_message(), "ERR905: You either need to provide user or serial");
 }
 
+// The SMS token through the CLI, with --config after the subcommand as in every other group (regression: the
+// token group did not accept it there, which broke scripts/run.sh).
+TEST_P(MfaAdminTest, SmsTokenInitFromTheCliTakesConfigAfterTheSubcommand) {
+  CreateRealmWithAlice();
+  ASSERT_FALSE(HasFatalFailure());
+  auto init = Mfa({"token", "init", "--type", "sms", "--serial", "CLISMS", "--user", "alice", "--realm",
+                   "realm1", "--phone", "+491234", "--sms-identifier", "gw1", "--pin"},
+                  "1234\n");
+  ASSERT_EQ(init.exit_code, 0) << init.output;
+  Reply listed = Get("/token/", {{"serial", "CLISMS"}});
+  ASSERT_EQ(listed.status, 200) << listed.raw;
+  const auto& token = listed.value()["tokens"][0];
+  EXPECT_EQ(token["tokentype"], "sms");
+  EXPECT_EQ(token["info"]["phone"], "+491234");
+  EXPECT_EQ(token["info"]["sms.identifier"], "gw1");
+  EXPECT_EQ(token["username"], "alice");
+  auto missing_phone = Mfa({"token", "init", "--type", "sms", "--serial", "CLISMS2"});
+  EXPECT_NE(missing_phone.exit_code, 0);
+  EXPECT_NE(missing_phone.output.find("Missing parameter: 'phone'"), std::string::npos)
+      << missing_phone.output;
+}
+
 TEST_P(MfaAdminTest, AuditVerifyDetectsAnEditedRow) {
   ASSERT_EQ(InitHotp("OATH1", "", "pin").status, 200);
   Post("/validate/check", {{"serial", "OATH1"}, {"pass", "pin755224"}}, "");
