@@ -3,10 +3,11 @@
 // options and headers not given are deleted, as POST /smsgateway does. Values of secret keys (IsSecretKey:
 // PASSWORD, SECRET, TOKEN, KEY, Authorization, ...) are never command-line arguments: `--option KEY` without
 // "=VALUE" reads the value from the terminal without echo, or as one line of standard input, and `list` /
-// `show` print them as "__sealed__" (the API shows them to admins, as privacyIDEA does).
+// `show` print them as "__sealed__" (the API shows them to admins, as privacyIDEA does). Options and headers
+// keep the order of the --option / --header flags, which is the order HttpSMSProvider sends parameters in;
+// `list --json` and `show` print them in that order.
 #include <functional>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,10 +49,11 @@ struct GatewayOptions {
   bool json = false;
 };
 
-// "K=V" into `out`; a bare "K" reads its value from stdin. A secret key's value on the command line is
-// refused.
+// "K=V" into `out`, in the order given (the order the gateway stores and sends them in; a repeated key keeps
+// its first place and takes the last value); a bare "K" reads its value from stdin. A secret key's value on
+// the command line is refused.
 Status ParseAssignments(const std::vector<std::string>& items, const char* kind,
-                        std::map<std::string, std::string>& out) {
+                        mfa::sms::OrderedStringMap& out) {
   for (const std::string& item : items) {
     const std::size_t eq = item.find('=');
     const std::string key = item.substr(0, eq);
@@ -71,19 +73,19 @@ Status ParseAssignments(const std::vector<std::string>& items, const char* kind,
   return OkStatus();
 }
 
-std::map<std::string, std::string> Masked(const std::map<std::string, std::string>& values) {
-  std::map<std::string, std::string> out = values;
-  for (auto& [key, value] : out) {
-    if (mfa::sms::IsSecretKey(key)) value = kSealedShown;
-  }
+// The values in stored order, secret ones masked.
+nlohmann::ordered_json Masked(const mfa::sms::OrderedStringMap& values) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : values) out[key] = mfa::sms::IsSecretKey(key) ? kSealedShown : value;
   return out;
 }
 
-nlohmann::json MaskedJson(const GatewayDefinition& gw) {
+nlohmann::ordered_json MaskedJson(const GatewayDefinition& gw) {
+  using nlohmann::ordered_json;
   return {{"id", gw.id},
           {"name", gw.name},
           {"providermodule", gw.module},
-          {"description", gw.description ? nlohmann::json(*gw.description) : nlohmann::json(nullptr)},
+          {"description", gw.description ? ordered_json(*gw.description) : ordered_json(nullptr)},
           {"options", Masked(gw.options)},
           {"headers", Masked(gw.headers)}};
 }
@@ -104,7 +106,7 @@ Status Set(GatewayStore& store, const SmsProviders& providers, const GatewayOpti
 Status List(GatewayStore& store, bool json) {
   auto all = store.List();
   if (!all.ok()) return all.error();
-  nlohmann::json out = nlohmann::json::array();
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const GatewayDefinition& gw : *all) {
     if (json) {
       out.push_back(MaskedJson(gw));
@@ -121,7 +123,7 @@ Status Show(GatewayStore& store, const std::string& name, bool json) {
   auto gw = store.Find(name);
   if (!gw.ok()) return gw.error();
   if (!gw->has_value()) return Error(ErrorCode::kNotFound, "The requested SMSGateway could not be found.");
-  const nlohmann::json out = MaskedJson(**gw);
+  const nlohmann::ordered_json out = MaskedJson(**gw);
   if (json) {
     std::cout << out.dump() << "\n";
     return OkStatus();

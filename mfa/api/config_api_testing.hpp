@@ -60,11 +60,16 @@ class ConfigApiTest : public auth::testing::AuthTest {
     request.form = std::move(form);
     request.json = std::move(json);
     if (request.json) request.body = request.json->dump();
+    return Send(std::move(request), token);
+  }
+
+  // Calls the route for a request built by the test (method, path, target, query, form, body, json set).
+  Reply Send(http::Request request, std::optional<std::string> token = {}) {
     const std::string jwt = token.value_or(token_);
     if (!jwt.empty()) request.headers.Add("PI-Authorization", jwt);
-    auto match = router_.Find(method, path, request);
+    auto match = router_.Find(request.method, request.path, request);
     if (match.kind != http::Router::MatchKind::kFound) {
-      ADD_FAILURE() << "no route for " << method << " " << path;
+      ADD_FAILURE() << "no route for " << request.method << " " << request.path;
       return {};
     }
     http::Response response = (*match.handler)(request);

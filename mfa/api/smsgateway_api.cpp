@@ -4,7 +4,9 @@
 // text, as from privacyIDEA 3.13 (docs/compatibility.md). Changes are audited with the gateway name, id and
 // key, never a value. Handlers only translate HTTP to one mfa/sms GatewayStore call and render.
 #include <charconv>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,13 +46,21 @@ std::optional<std::int64_t> IdOf(std::string_view text) {
   return id;
 }
 
+// The envelope renders object keys sorted, as privacyIDEA's Flask jsonify does (sort_keys), so GET shows
+// options and headers by key whatever their stored order.
+json ObjectOf(const sms::OrderedStringMap& values) {
+  json out = json::object();
+  for (const auto& [key, value] : values) out[key] = value;
+  return out;
+}
+
 json GatewayJson(const sms::GatewayDefinition& gw) {
   return {{"id", gw.id},
           {"name", gw.name},
           {"providermodule", gw.module},
           {"description", gw.description ? json(*gw.description) : json(nullptr)},
-          {"options", gw.options},
-          {"headers", gw.headers}};
+          {"options", ObjectOf(gw.options)},
+          {"headers", ObjectOf(gw.headers)}};
 }
 
 json ProviderJson(const sms::ProviderDescriptor& d) {
@@ -65,19 +75,43 @@ json ProviderJson(const sms::ProviderDescriptor& d) {
   return out;
 }
 
-// The gateway of a POST: name, module, description, option.<KEY> and header.<KEY> (values as strings).
-PiResult<sms::GatewayDefinition> DefinitionOf(const Params& params) {
-  auto name = users_api::Required(params, "name");
+// The request's parameter names in the order of privacyIDEA's request.all_data: the query's, then the form's,
+// then the JSON body's, each at its first occurrence. Params and nlohmann::json sort keys, so the body is
+// read again with its order kept.
+std::vector<std::string> KeysInRequestOrder(const http::Request& request) {
+  std::vector<std::string> keys;
+  std::set<std::string, std::less<>> seen;
+  const auto add = [&](const std::string& key) {
+    if (seen.insert(key).second) keys.push_back(key);
+  };
+  for (const http::Pairs* source : {&request.query, &request.form}) {
+    for (const auto& [key, value] : *source) add(key);
+  }
+  if (request.json && request.json->is_object()) {
+    const auto body = nlohmann::ordered_json::parse(request.body, nullptr, false);
+    if (body.is_object()) {
+      for (const auto& [key, value] : body.items()) add(key);
+    }
+  }
+  return keys;
+}
+
+// The gateway of a POST: name, module, description, option.<KEY> and header.<KEY> (values as strings), the
+// options and headers in the order the request gave them (privacyIDEA stores and sends them in it).
+PiResult<sms::GatewayDefinition> DefinitionOf(const Call& call) {
+  auto name = users_api::Required(call.params, "name");
   if (!name.ok()) return name.error();
-  auto module = users_api::Required(params, "module");
+  auto module = users_api::Required(call.params, "module");
   if (!module.ok()) return module.error();
   sms::GatewayDefinition gw;
   gw.name = *name;
   gw.module = *module;
-  gw.description = params.Get("description");
-  for (const auto& [key, value] : params.Strings()) {
-    if (key.rfind("option.", 0) == 0) gw.options[key.substr(7)] = value;
-    if (key.rfind("header.", 0) == 0) gw.headers[key.substr(7)] = value;
+  gw.description = call.params.Get("description");
+  for (const std::string& key : KeysInRequestOrder(call.request)) {
+    const bool option = key.rfind("option.", 0) == 0;
+    if (!option && key.rfind("header.", 0) != 0) continue;
+    const std::optional<std::string> value = call.params.Get(key);  // the merged value; null is left out
+    if (value) (option ? gw.options : gw.headers)[key.substr(7)] = *value;
   }
   return gw;
 }
@@ -125,7 +159,7 @@ http::Response Providers(const Call& call) {
 }
 
 http::Response Set(const Call& call) {
-  auto gw = DefinitionOf(call.params);
+  auto gw = DefinitionOf(call);
   if (!gw.ok()) return users_api::FailConfigChange(call, kPost, gw.error(), call.params.GetOr("name", ""));
   static const sms::SmsProviders kNone;
   const sms::SmsProviders& providers = call.ctx.sms_providers != nullptr ? *call.ctx.sms_providers : kNone;

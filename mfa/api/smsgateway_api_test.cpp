@@ -108,6 +108,42 @@ TEST_P(SmsGatewayApiTest, PostReplacesOptionsAndRefusesUnknownModules) {
   ExpectError(Call("POST", "/smsgateway", {{"name", "n"}}), 400, 905, "ERR905: Missing parameter: 'module'");
 }
 
+// Options and headers are stored in the order of privacyIDEA's request.all_data (query, then form, then JSON
+// body keys), which is the order HttpSMSProvider sends the parameters in (vector 20). GET renders them as
+// objects, whose keys the envelope sorts as Flask's jsonify does.
+TEST_P(SmsGatewayApiTest, OptionsAreStoredInTheOrderTheyWerePosted) {
+  const auto stored = [&](const std::string& name) {
+    auto gw = gateways_->Find(name);
+    EXPECT_TRUE(gw.ok() && gw->has_value()) << name;
+    return gw.ok() && gw->has_value() ? **gw : sms::GatewayDefinition{};
+  };
+  PostGateway("form", {{"option.to", "[\"{phone}\"]"},
+                       {"header.X-B", "2"},
+                       {"option.text", "\"{otp}\""},
+                       {"header.X-A", "1"},
+                       {"option.URL", "http://gw"}});
+  sms::GatewayDefinition gw = stored("form");
+  EXPECT_EQ(gw.options,
+            (sms::OrderedStringMap{{"to", "[\"{phone}\"]"}, {"text", "\"{otp}\""}, {"URL", "http://gw"}}));
+  EXPECT_EQ(gw.headers, (sms::OrderedStringMap{{"X-B", "2"}, {"X-A", "1"}}));
+  const json got = Call("GET", "/smsgateway/1").body["result"]["value"][0];
+  EXPECT_EQ(got["options"], (json{{"to", "[\"{phone}\"]"}, {"text", "\"{otp}\""}, {"URL", "http://gw"}}));
+  EXPECT_EQ(got["headers"], (json{{"X-B", "2"}, {"X-A", "1"}}));
+
+  http::Request request;
+  request.method = "POST";
+  request.path = request.target = "/smsgateway";
+  request.remote_address = "10.0.0.1";
+  request.query = {{"option.z", "q"}, {"name", "json"}};
+  request.form = {{"option.y", "f"}, {"option.z", "ignored: the query wins"}};
+  request.body = R"({"module": ")" + std::string(sms::kSmppModule) +
+                 R"(", "option.to": "a", "option.y": 2, "option.text": "b", "option.n": null})";
+  request.json = json::parse(request.body);
+  ASSERT_EQ(Send(std::move(request)).status, 200);
+  gw = stored("json");
+  EXPECT_EQ(gw.options, (sms::OrderedStringMap{{"z", "q"}, {"y", "2"}, {"to", "a"}, {"text", "b"}}));
+}
+
 TEST_P(SmsGatewayApiTest, ChangesAreAuditedWithoutValues) {
   PostGateway("gw1", {{"option.PASSWORD", "hunter2"}});
   Call("DELETE", "/smsgateway/option/1/PASSWORD");

@@ -25,7 +25,8 @@ std::string AssociatedData(const std::string& gateway, std::string_view type, co
   return gateway + "/" + std::string(type) + "/" + key;
 }
 
-// One LEFT JOIN for a gateway and its options; rows ordered so that gateways come by id, options by id.
+// One LEFT JOIN for a gateway and its options; rows ordered so that gateways come by id, options by row id
+// (the order GatewayDefinition keeps them in).
 std::string SelectGateways(const std::string& where) {
   return "SELECT CAST(g.id AS BIGINT), g.name, g.module, g.description, o.option_type, o.option_key, "
          "o.option_value, CASE WHEN o.sealed THEN 1 ELSE 0 END FROM mfa_smsgateway g "
@@ -120,7 +121,8 @@ struct Wanted {
 };
 
 // Replaces the gateway's options and headers as privacyIDEA's set_smsgateway does: rows of keys still wanted
-// keep their id and get the new value, the others are deleted, new keys are inserted (options, then headers).
+// keep their id (so their place in the order) and get the new value, the others are deleted, new keys are
+// inserted in the given order (options, then headers). Reads order by row id, which is privacyIDEA's order.
 void ReplaceOptions(soci::session& s, long long id, const GatewayDefinition& gw,
                     const crypto::Sealer& sealer) {
   std::vector<Wanted> wanted;

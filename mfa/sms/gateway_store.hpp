@@ -41,7 +41,9 @@ class GatewayStore {
   // By id, or nullopt.
   Result<std::optional<GatewayDefinition>> FindById(std::int64_t id) const;
   // Creates the gateway, or updates the one of that name: module and description are overwritten and the
-  // option and header sets are replaced wholesale (§12). Returns the gateway id.
+  // option and header sets are replaced wholesale (§12). Returns the gateway id. Order, as privacyIDEA's
+  // set_smsgateway: a key that stays keeps its row and place; new keys follow in the given order.
+  // Reads return options and headers in row order.
   Result<std::int64_t> Put(const GatewayDefinition& gateway);
   // Deletes the gateway of that name with its options; returns its id, or nullopt when there is none.
   Result<std::optional<std::int64_t>> Remove(std::string_view name);

@@ -152,19 +152,46 @@ TEST_P(GatewayStoreTest, PutReplacesOptionsAndHeadersWholesale) {
   EXPECT_EQ((*all)[1].options.at("PASSWORD"), "pw-Secret-1");
 }
 
+// privacyIDEA keeps options and headers in row order (HttpSMSProvider sends its parameters in it): a round
+// trip keeps the given order; an update keeps the rows, and so the places, of the keys that stay and appends
+// new keys in the given order.
+TEST_P(GatewayStoreTest, OptionOrderIsTheRowOrderAcrossUpdates) {
+  GatewayDefinition gw = Http("gw1");
+  gw.options = {{"to", "[\"{phone}\"]"}, {"text", "\"{otp}\""}, {"URL", "http://a"}, {"PASSWORD", "pw"}};
+  gw.headers = {{"X-B", "2"}, {"X-A", "1"}};
+  PutOrDie(gw);
+  GatewayDefinition got = FindOrDie("gw1");
+  EXPECT_EQ(got.options, gw.options);
+  EXPECT_EQ(got.headers, gw.headers);
+  GatewayDefinition update = gw;
+  update.options = {{"phone", "{phone}"}, {"PASSWORD", "pw2"}, {"msg", "{otp}"}, {"to", "x"}, {"URL", "u"}};
+  update.headers = {{"X-C", "3"}, {"X-B", "20"}};
+  PutOrDie(update);
+  got = FindOrDie("gw1");
+  EXPECT_EQ(got.options,
+            (OrderedStringMap{
+                {"to", "x"}, {"URL", "u"}, {"PASSWORD", "pw2"}, {"phone", "{phone}"}, {"msg", "{otp}"}}));
+  EXPECT_EQ(got.headers, (OrderedStringMap{{"X-B", "20"}, {"X-C", "3"}}));
+  auto all = store_->List();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().options, got.options);
+  EXPECT_EQ(all->front().headers, got.headers);
+}
+
 TEST_P(GatewayStoreTest, RemoveOptionByKindAndKey) {
   PutOrDie(Http("gw1"));
-  // Options are inserted before headers, each in key order: HTTP_METHOD 1, PASSWORD 2, URL 3, X-Plain 4,
-  // access-token 5 (byte order: upper case first).
+  // Options are inserted before headers, each in the given order: URL 1, HTTP_METHOD 2, PASSWORD 3,
+  // access-token 4, X-Plain 5.
   auto wrong_kind = store_->RemoveOption(1, OptionKind::kOption, "X-Plain");
   ASSERT_TRUE(wrong_kind.ok());
   EXPECT_FALSE(wrong_kind->has_value());
   auto header = store_->RemoveOption(1, OptionKind::kHeader, "X-Plain");
   ASSERT_TRUE(header.ok());
-  EXPECT_EQ(*header, 4);
+  EXPECT_EQ(*header, 5);
   auto option = store_->RemoveOption(1, OptionKind::kOption, "URL");
   ASSERT_TRUE(option.ok());
-  EXPECT_EQ(*option, 3);
+  EXPECT_EQ(*option, 1);
   auto again = store_->RemoveOption(1, OptionKind::kOption, "URL");
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->has_value());

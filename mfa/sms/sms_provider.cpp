@@ -1,9 +1,31 @@
 #include "mfa/sms/sms_provider.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
 namespace osprey::mfa::sms {
+
+OrderedStringMap::OrderedStringMap(std::initializer_list<value_type> entries) {
+  for (const value_type& entry : entries) (*this)[entry.first] = entry.second;
+}
+
+std::string& OrderedStringMap::operator[](std::string_view key) {
+  const auto it = std::find_if(entries_.begin(), entries_.end(),
+                               [&](const value_type& entry) { return entry.first == key; });
+  if (it != entries_.end()) return it->second;
+  return entries_.emplace_back(std::string(key), std::string()).second;
+}
+
+OrderedStringMap::const_iterator OrderedStringMap::find(std::string_view key) const {
+  return std::find_if(begin(), end(), [&](const value_type& entry) { return entry.first == key; });
+}
+
+const std::string& OrderedStringMap::at(std::string_view key) const {
+  const auto it = find(key);
+  if (it == end()) throw std::out_of_range("no such key: " + std::string(key));
+  return it->second;
+}
 
 void SmsProviders::Register(std::unique_ptr<SmsProvider> provider) {
   std::string module = provider->Describe().module;

@@ -4,12 +4,15 @@
 // Thread rule: GatewayDefinition is a plain value; providers are immutable and called from many threads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "osprey/core/result.hpp"
@@ -27,15 +30,46 @@ inline constexpr std::string_view kFirebaseModule =
 inline constexpr std::string_view kScriptModule =
     "privacyidea.lib.smsprovider.ScriptSMSProvider.ScriptSMSProvider";
 
+// String keys to string values in insertion order, as a Python dict keeps them: assigning to a present key
+// changes its value in place, a new key goes to the end. Lookups are linear (a gateway has a dozen options).
+// Equality compares the order too. Thread rule: a plain value.
+class OrderedStringMap {
+ public:
+  using value_type = std::pair<std::string, std::string>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = const_iterator;  // entries change only through operator[]
+
+  OrderedStringMap() = default;
+  // Like a dict literal: a repeated key keeps its first position and takes the last value.
+  OrderedStringMap(std::initializer_list<value_type> entries);
+
+  // The value of `key`; a new key is appended with an empty value.
+  std::string& operator[](std::string_view key);
+  const_iterator find(std::string_view key) const;
+  // Throws std::out_of_range when `key` is absent.
+  const std::string& at(std::string_view key) const;
+  std::size_t count(std::string_view key) const { return find(key) == end() ? 0 : 1; }
+
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  friend bool operator==(const OrderedStringMap&, const OrderedStringMap&) = default;
+
+ private:
+  std::vector<value_type> entries_;
+};
+
 // One row of /smsgateway (§12), with its option and header values in plain text (the store seals the secret
-// ones at rest and opens them on read).
+// ones at rest and opens them on read). Options and headers keep privacyIDEA's order: the order of the
+// database rows, which is the order in which they were first given (§13.2's parameters are sent in it).
 struct GatewayDefinition {
   std::int64_t id = 0;
   std::string name;
   std::string module;
   std::optional<std::string> description;
-  std::map<std::string, std::string> options;
-  std::map<std::string, std::string> headers;
+  OrderedStringMap options;
+  OrderedStringMap headers;
 };
 
 // One entry of a provider's "parameters" in GET /smsgateway/providers.

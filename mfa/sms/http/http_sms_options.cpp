@@ -51,7 +51,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 const std::string* FindOption(const GatewayOptions& options, std::string_view key) {
-  const auto it = options.find(std::string(key));
+  const auto it = options.find(key);
   return it == options.end() ? nullptr : &it->second;
 }
 
@@ -113,8 +113,7 @@ void SetGatewayProxies(const GatewayOptions& options, http::ClientRequest& reque
   if (protocol == "https") request.https_proxy = proxy;
 }
 
-Status AddGatewayHeaders(const std::map<std::string, std::string>& headers, bool basic_auth,
-                         http::ClientRequest& request) {
+Status AddGatewayHeaders(const OrderedStringMap& headers, bool basic_auth, http::ClientRequest& request) {
   for (const auto& [name, value] : headers) {
     if (basic_auth && EqualsIgnoreCase(name, "Authorization")) continue;  // requests' auth sets it anew
     if (name.empty() || IsSpace(name[0]) || name.find_first_of(":\r\n") != std::string::npos) {

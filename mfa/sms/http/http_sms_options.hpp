@@ -5,18 +5,18 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "mfa/sms/http/http_sms_request.hpp"
+#include "mfa/sms/sms_provider.hpp"
 #include "osprey/core/result.hpp"
 #include "osprey/http/client.hpp"
 
 namespace osprey::mfa::sms {
 
-using GatewayOptions = std::map<std::string, std::string>;
+using GatewayOptions = OrderedStringMap;
 
 // The option's value, or nullptr when the key (exact, case-sensitive) is absent.
 const std::string* FindOption(const GatewayOptions& options, std::string_view key);
@@ -45,11 +45,10 @@ Result<std::optional<BasicAuth>> GatewayBasicAuth(const GatewayOptions& options,
 // before its first ':' (http or https; any other name serves nothing).
 void SetGatewayProxies(const GatewayOptions& options, http::ClientRequest& request);
 
-// Adds every configured header verbatim, except Authorization (any case) when `basic_auth` replaces it.
-// kInvalidArgument for a name or value python-requests refuses: an empty name, a name with ':', CR or LF or
-// leading whitespace, a value with CR or LF or leading whitespace (the message names the header, never
-// quotes its value).
-Status AddGatewayHeaders(const std::map<std::string, std::string>& headers, bool basic_auth,
-                         http::ClientRequest& request);
+// Adds every configured header verbatim, in the configured order, except Authorization (any case) when
+// `basic_auth` replaces it. kInvalidArgument for a name or value python-requests refuses: an empty name, a
+// name with ':', CR or LF or leading whitespace, a value with CR or LF or leading whitespace (the message
+// names the header, never quotes its value).
+Status AddGatewayHeaders(const OrderedStringMap& headers, bool basic_auth, http::ClientRequest& request);
 
 }  // namespace osprey::mfa::sms

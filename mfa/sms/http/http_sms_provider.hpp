@@ -3,8 +3,9 @@
 //
 // Send(gateway, phone, text):
 //   1. phone := REGEXP applied to phone (§13.6; an unusable REGEXP leaves it unchanged and is logged);
-//   2. every option that is not one of §13.1's keys becomes a parameter: "{otp}" → text, then "{phone}" →
-//      phone, then json.loads of the result, or the raw string when that fails (§13.2);
+//   2. every option that is not one of §13.1's keys becomes a parameter, in the options' order: "{otp}" →
+//      text, then "{phone}" → phone, then json.loads of the result, or the raw string when that fails
+//      (§13.2);
 //   3. HTTP_METHOD "POST" → POST (JSON body iff SEND_DATA_AS_JSON is "yes", else form body), anything else →
 //      GET with the parameters in the query (§13.3); headers verbatim; basic auth, CHECK_SSL, TIMEOUT,
 //      proxies as §13.1; redirects followed;

@@ -4,9 +4,7 @@
 #include "mfa/sms/http/http_sms_provider.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <set>
 
 #include "mfa/sms/http/http_sms_test_support.hpp"
@@ -75,21 +73,16 @@ TEST_F(HttpSmsProviderTest, MissingUrl) {
             "No URL specified in the provider config.");
 }
 
-// Vector 11: the mock receives form body text=287082&phone=%2B491234 (order not significant).
+// Vector 11: the mock receives form body text=287082&phone=%2B491234, in the order the options were given.
 TEST_F(HttpSmsProviderTest, Vector11FormBody) {
   const http::ClientRequest request = Sent({});
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.url, kUrl);
   EXPECT_EQ(request.headers.Get("Content-Type"), "application/x-www-form-urlencoded");
-  std::vector<std::string> pairs;
-  for (const auto& [key, value] : http::ParseUrlEncoded(request.body)) pairs.push_back(key + "=" + value);
-  std::sort(pairs.begin(), pairs.end());
-  EXPECT_EQ(pairs, (std::vector<std::string>{"phone=+491234", "text=287082"}));
-  EXPECT_NE(request.body.find("text=287082"), std::string::npos);
-  EXPECT_NE(request.body.find("phone=%2B491234"), std::string::npos);
+  EXPECT_EQ(request.body, "text=287082&phone=%2B491234");
 }
 
-// Vector 20: the SMSEagle reference configuration.
+// Vector 20: the SMSEagle reference configuration, byte for byte (options given as `to`, then `text`).
 TEST_F(HttpSmsProviderTest, Vector20SmsEagle) {
   client_.Answer(200, R"([{"status":"queued","message":"OK","number":"+4915112345678","id":7}])");
   const Status status = Send(SmsEagleOptions("http://smseagle/api/v2/messages/sms"),
@@ -101,11 +94,43 @@ TEST_F(HttpSmsProviderTest, Vector20SmsEagle) {
   EXPECT_EQ(request.url, "http://smseagle/api/v2/messages/sms");
   EXPECT_EQ(request.headers.Get("access-token"), "tok123");
   EXPECT_EQ(request.headers.Get("Content-Type"), "application/json");
-  // The spec's body is {"to": [...], "text": "..."}: privacyIDEA sends the options in database order, while
-  // GatewayDefinition::options is a std::map, so Osprey sends them sorted by key. Same JSON object.
-  EXPECT_EQ(nlohmann::json::parse(request.body),
-            nlohmann::json::parse(R"({"to": ["+4915112345678"], "text": "Your OTP code is: 287082"})"));
-  EXPECT_EQ(request.body, R"({"text": "Your OTP code is: 287082", "to": ["+4915112345678"]})");
+  EXPECT_EQ(request.body, R"({"to": ["+4915112345678"], "text": "Your OTP code is: 287082"})");
+}
+
+// privacyIDEA sends the parameters in the order of the gateway's option rows, in every mode; the reverse
+// insertion gives the reverse order. Headers go out in their configured order too.
+TEST_F(HttpSmsProviderTest, ParametersAndHeadersFollowTheOptionOrder) {
+  struct Case {
+    KeyValues mode;
+    bool text_first;
+    const char* url;  // with the GET query
+    const char* body;
+  };
+  const KeyValues json_mode = {{"HTTP_METHOD", "POST"}, {"SEND_DATA_AS_JSON", "yes"}};
+  const Case cases[] = {
+      {json_mode, false, kUrl, R"({"to": ["+491234"], "text": "Code: 287082"})"},
+      {json_mode, true, kUrl, R"({"text": "Code: 287082", "to": ["+491234"]})"},
+      {{{"HTTP_METHOD", "POST"}}, false, kUrl, "to=%2B491234&text=Code%3A+287082"},
+      {{{"HTTP_METHOD", "POST"}}, true, kUrl, "text=Code%3A+287082&to=%2B491234"},
+      {{}, false, "http://127.0.0.1:9/sms_send_api.cgi?to=%2B491234&text=Code%3A+287082", ""},
+      {{}, true, "http://127.0.0.1:9/sms_send_api.cgi?text=Code%3A+287082&to=%2B491234", ""},
+  };
+  for (const Case& c : cases) {
+    KeyValues options = c.mode;
+    options["URL"] = kUrl;
+    options[c.text_first ? "text" : "to"] = c.text_first ? "\"Code: {otp}\"" : "[\"{phone}\"]";
+    options[c.text_first ? "to" : "text"] = c.text_first ? "[\"{phone}\"]" : "\"Code: {otp}\"";
+    const KeyValues headers =
+        c.text_first ? KeyValues{{"X-B", "2"}, {"X-A", "1"}} : KeyValues{{"X-A", "1"}, {"X-B", "2"}};
+    client_.requests.clear();
+    ASSERT_TRUE(Send(options, headers).ok());
+    const http::ClientRequest& request = client_.requests.at(0);
+    EXPECT_EQ(request.url, c.url);
+    EXPECT_EQ(request.body, c.body);
+    ASSERT_GE(request.headers.fields().size(), 2u);
+    EXPECT_EQ(request.headers.fields()[0].first, c.text_first ? "X-B" : "X-A");
+    EXPECT_EQ(request.headers.fields()[1].first, c.text_first ? "X-A" : "X-B");
+  }
 }
 
 // Vector 21: HTTP_METHOD=post sends GET; CHECK_SSL is "yes" or not.
@@ -113,7 +138,7 @@ TEST_F(HttpSmsProviderTest, Vector21MethodAndCheckSsl) {
   const http::ClientRequest get = Sent({{"HTTP_METHOD", "post"}});
   EXPECT_EQ(get.method, "GET");
   EXPECT_TRUE(get.body.empty());
-  EXPECT_EQ(get.url, std::string(kUrl) + "?phone=%2B491234&text=287082");
+  EXPECT_EQ(get.url, std::string(kUrl) + "?text=287082&phone=%2B491234");
   EXPECT_EQ(Sent({{"HTTP_METHOD", "GET"}}).method, "GET");
   EXPECT_EQ(Sent({{"HTTP_METHOD", "PUT"}}).method, "GET");
   struct Case {

@@ -21,10 +21,15 @@ constexpr const char* kFails = nullptr;
 
 enum class Mode { kJson, kForm, kGet };
 
+// Python's dict.setdefault: a key the case gives keeps its value.
+void SetDefault(KeyValues& options, const char* key, const char* value) {
+  if (options.count(key) == 0) options[key] = value;
+}
+
 KeyValues ModeOptions(Mode mode, KeyValues options) {
-  options.emplace("URL", kUrl);
-  if (mode != Mode::kGet) options.emplace("HTTP_METHOD", "POST");
-  if (mode == Mode::kJson) options.emplace("SEND_DATA_AS_JSON", "yes");
+  SetDefault(options, "URL", kUrl);
+  if (mode != Mode::kGet) SetDefault(options, "HTTP_METHOD", "POST");
+  if (mode == Mode::kJson) SetDefault(options, "SEND_DATA_AS_JSON", "yes");
   return options;
 }
 
@@ -124,7 +129,7 @@ TEST(HttpSmsParametersTest, WhichOptionsBecomeParameters) {
                              {"{otp}", "key"}};
   const Result<http::ClientRequest> request = Build(Mode::kForm, options);
   ASSERT_TRUE(request.ok()) << request.error().message();
-  EXPECT_EQ(request->body, "Timeout=%2B4915112345678&url=lower&%7Botp%7D=key");
+  EXPECT_EQ(request->body, "url=lower&Timeout=%2B4915112345678&%7Botp%7D=key");  // in option order
 }
 
 TEST(HttpSmsParametersTest, OtpIsReplacedBeforePhoneAndPhoneAfterRegexp) {

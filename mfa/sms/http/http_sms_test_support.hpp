@@ -2,7 +2,6 @@
 // gateway definitions built from option and header lists.
 #pragma once
 
-#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -35,7 +34,7 @@ class CapturingClient final : public http::HttpClient {
   std::mutex mutex_;
 };
 
-using KeyValues = std::map<std::string, std::string>;
+using KeyValues = OrderedStringMap;
 
 inline GatewayDefinition Gateway(KeyValues options, KeyValues headers = {}) {
   GatewayDefinition gateway;

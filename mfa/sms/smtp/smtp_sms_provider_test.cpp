@@ -76,7 +76,7 @@ class SmtpSmsProviderTest : public ::testing::Test {
     provider_ = MakeSmtpSmsProvider(*mailer_);
   }
 
-  static GatewayDefinition Gateway(std::map<std::string, std::string> options) {
+  static GatewayDefinition Gateway(OrderedStringMap options) {
     GatewayDefinition g;
     g.name = "mail-gw";
     g.module = std::string(kSmtpModule);
@@ -157,7 +157,7 @@ TEST_F(SmtpSmsProviderTest, RendersTheTemplatesAfterRegexp) {
 
 TEST_F(SmtpSmsProviderTest, FailuresNameTheCauseButNeverThePassword) {
   struct Case {
-    std::map<std::string, std::string> options;
+    OrderedStringMap options;
     std::string why;
   };
   const Case cases[] = {
