@@ -75,8 +75,10 @@ ChallengeOutcome OutcomeFor(const Services& services, const CheckRequest& reques
   if (hook != services.hooks.end()) {
     const users::User* user = subject.user ? &*subject.user : nullptr;
     // A hook may block (an SMS sent over HTTP): the request's read snapshot and its pooled session are not
-    // held across it.
-    if (sql::ReadScope* reads = sql::ReadScope::Active(services.tokens.db())) reads->Restart();
+    // held across it. The scope is ended, not restarted: a restarted scope would lease a session again for
+    // the hook's own reads (the gateway definition) and keep it through the send, and with as many triggers
+    // in flight as the pool has sessions, a gateway in the same process could not store the SMS.
+    if (sql::ReadScope* reads = sql::ReadScope::Active(services.tokens.db())) reads->End();
     return hook->second->Create(
         ChallengeContext{token, user, tid, request.transaction_id, now, subject.policy});
   }

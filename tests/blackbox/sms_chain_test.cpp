@@ -205,6 +205,50 @@ TEST_P(SmsChainTest, TheLimitRefusesTheNextSms) {
             "Your OTP code is: 359152");  // HOTP(2) went out second; the third trigger sent none
 }
 
+// Regression: both services in one process (as scripts/run.sh runs them) with a pool of 2 sessions and 4
+// triggers at once. A trigger held a pooled session through its HTTP call to the gateway (the hook's read of
+// the gateway definition re-leased one in the request's read scope), so the gateway could not store the SMS
+// and every send timed out once as many triggers were in flight as the pool had sessions.
+TEST_P(SmsChainTest, OneProcessWithASmallPoolServesConcurrentTriggers) {
+  gateway_.reset();
+  Stop();
+  const std::uint16_t combined = FreePort();
+  env_["OSPREY_GATEWAY_ENABLED"] = "true";
+  env_["OSPREY_GATEWAY_LISTEN"] = "127.0.0.1:" + std::to_string(combined);
+  env_["OSPREY_GATEWAY_MODEM_COUNT"] = "0";
+  env_["OSPREY_DATABASE_POOL_SIZE"] = "2";
+  // Without the emulated modem: the SMS only has to be queued.
+  const std::string toml = ReadFile(dir_ + "/data/osprey.toml");
+  std::ofstream(dir_ + "/data/osprey.toml", std::ios::trunc)
+      << toml.substr(0, toml.find("\n[[gateway.modem]]"));
+  Start();
+  ASSERT_FALSE(HasFatalFailure());
+  DefineGateway("smseagle", "http://127.0.0.1:" + std::to_string(combined) + "/api/v2/messages/sms");
+  const std::vector<std::string> users = {"bob", "carol", "dave", "erin"};
+  for (const std::string& user : users) {
+    ASSERT_EQ(Post("/user/", {{"user", user}, {"resolver", "res1"}}).status, 200);
+    Reply token = Post("/token/init", {{"type", "sms"},
+                                       {"genkey", "1"},
+                                       {"pin", "pin-" + user},
+                                       {"phone", "+4917" + std::to_string(user.size())},
+                                       {"user", user},
+                                       {"realm", "realm1"}});
+    ASSERT_EQ(token.status, 200) << token.raw;
+  }
+  std::vector<Reply> replies(users.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    threads.emplace_back([&, i] {
+      replies[i] =
+          Post("/validate/check", {{"user", users[i]}, {"realm", "realm1"}, {"pass", "pin-" + users[i]}}, "");
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    EXPECT_EQ(replies[i].authentication(), "CHALLENGE") << users[i] << ": " << replies[i].raw;
+  }
+}
+
 // Spec §14 vectors 11 and 16 against a local receiver in form mode.
 TEST_P(SmsChainTest, FormModeVectorsAgainstALocalReceiver) {
   HttpReceiver receiver({{200, "ID 12345"}, {500, "boom"}, {200, "Sent SMS Failed"}});
