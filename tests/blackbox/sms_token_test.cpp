@@ -132,6 +132,21 @@ TEST_P(SmsTokenTest, AFailedSendGivesTheExactReplyAndStillAdvancesTheCounter) {
   EXPECT_EQ(disabled.message(), "Token is disabled") << disabled.raw;
 }
 
+// A gateway whose error reply echoes the SMS text: the reason reaches the audit entry with the OTP masked
+// (with the PIN, that OTP would still log in as PIN+OTP).
+TEST_P(SmsTokenTest, TheAuditNoteOfAFailedSendDoesNotShowTheOtp) {
+  HttpReceiver echoing({{200, "Sent SMS Failed: 287082"}});
+  DefineHttpGateway("gw1", echoing.url("/sms_send_api.cgi"), kMockOptions);
+  EnrollSms();
+  Reply r = Check({{"pass", "pin"}});
+  EXPECT_EQ(r.message(), kSmsNotSent) << r.raw;
+  Reply audit = Get("/audit/", {{"action", "*validate/check*"}, {"page_size", "1"}});
+  ASSERT_EQ(audit.status, 200) << audit.raw;
+  const std::string info = audit.value()["auditdata"][0].value("info", "");
+  EXPECT_NE(info.find("Sent SMS Failed: ******"), std::string::npos) << info;
+  EXPECT_EQ(info.find("287082"), std::string::npos) << info;
+}
+
 // Vector 17.
 TEST_P(SmsTokenTest, SmsTextAndChallengeTextPolicies) {
   EnrollSms();
