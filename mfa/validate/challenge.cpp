@@ -69,18 +69,14 @@ std::chrono::seconds ValidityOf(const system::SystemConfig& config, const token:
 
 ChallengeOutcome OutcomeFor(const Services& services, const CheckRequest& request, const Subject& subject,
                             const token::TokenRecord& token, const std::string& tid, Clock::TimePoint now) {
-  std::string type(token.tokentype);
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  auto hook = services.hooks.find(type);
-  if (hook != services.hooks.end()) {
+  if (const ChallengeHook* hook = HookOf(services, token)) {
     const users::User* user = subject.user ? &*subject.user : nullptr;
     // A hook may block (an SMS sent over HTTP): the request's read snapshot and its pooled session are not
     // held across it. The scope is ended, not restarted: a restarted scope would lease a session again for
     // the hook's own reads (the gateway definition) and keep it through the send, and with as many triggers
     // in flight as the pool has sessions, a gateway in the same process could not store the SMS.
     if (sql::ReadScope* reads = sql::ReadScope::Active(services.tokens.db())) reads->End();
-    return hook->second->Create(
-        ChallengeContext{token, user, tid, request.transaction_id, now, subject.policy});
+    return hook->Create(ChallengeContext{token, user, tid, request.transaction_id, now, subject.policy});
   }
   ChallengeOutcome outcome;
   outcome.message = ChallengeText(services, subject, token);

@@ -168,13 +168,6 @@ class Classifier {
   std::vector<std::string> trigger_types_;
 };
 
-const ChallengeHook* HookOf(const Services& services, const token::TokenRecord& token) {
-  std::string type(token.tokentype);
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  auto hook = services.hooks.find(type);
-  return hook == services.hooks.end() ? nullptr : hook->second;
-}
-
 // Records an acceptance: the compare-and-set update, and the token for its hook's AfterAccept.
 void Accept(const Services& services, const token::TokenRecord& token, const token::OtpCheck& check,
             const Settings& settings, Plan& plan) {
@@ -274,6 +267,13 @@ std::string JoinDistinct(const std::vector<std::string>& messages) {
 }
 
 }  // namespace
+
+const ChallengeHook* HookOf(const Services& services, const token::TokenRecord& token) {
+  std::string type(token.tokentype);
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  auto hook = services.hooks.find(type);
+  return hook == services.hooks.end() ? nullptr : hook->second;
+}
 
 PiResult<CheckResult> Evaluate(const Services& services, const CheckRequest& request, const Subject& subject,
                                Plan& plan) {

@@ -83,6 +83,9 @@ PiResult<CheckResult> Evaluate(const Services& services, const CheckRequest& req
 PiResult<CheckResult> Trigger(const Services& services, const CheckRequest& request, const Subject& subject,
                               Plan& plan);
 
+// The challenge hook of `token`'s type (case-insensitive), or nullptr (hotp/totp).
+const ChallengeHook* HookOf(const Services& services, const token::TokenRecord& token);
+
 // The name of a matching policy that sets `action` in the authentication scope (for privacyIDEA's "accepted
 // due to '<name>'" messages), or nullopt.
 std::optional<std::string> MatchingPolicyName(const Services& services, std::string_view action,

@@ -158,13 +158,12 @@ PiResult<CheckResult> Validator::Run(const CheckRequest& request, bool trigger) 
 }
 
 void Validator::AfterAccept(const detail::Plan& plan, const detail::Subject& subject) const {
+  const detail::Services svc = services();
   for (const detail::Plan::Accepted& accepted : plan.accepted) {
-    std::string type(accepted.token.tokentype);
-    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-    auto hook = hooks_.find(type);
-    if (hook == hooks_.end()) continue;
-    hook->second->AfterAccept(accepted.token, subject.user ? &*subject.user : nullptr, accepted.new_count,
-                              subject.policy);
+    const ChallengeHook* hook = detail::HookOf(svc, accepted.token);
+    if (hook == nullptr) continue;
+    hook->AfterAccept(accepted.token, subject.user ? &*subject.user : nullptr, accepted.new_count,
+                      subject.policy);
   }
 }
 
