@@ -30,17 +30,6 @@ std::string OtpHashContext(const token::TokenRecord& token, std::string_view tid
   return "sms-challenge/" + token.serial + "/" + std::string(tid);
 }
 
-// Why a send failed, with the OTP masked: a gateway's error reply may echo the SMS text, and the reason goes
-// to the log and the audit entry, where the OTP (still valid with the PIN, as PIN+OTP) must not appear.
-std::string FailureReason(const Status& status, const std::string& otp) {
-  std::string reason = status.error().message();
-  if (otp.empty()) return reason;
-  for (std::size_t at = reason.find(otp); at != std::string::npos; at = reason.find(otp, at + otp.size())) {
-    reason.replace(at, otp.size(), std::string(otp.size(), '*'));
-  }
-  return reason;
-}
-
 }  // namespace
 
 std::string LocalTimestamp(Clock::TimePoint t) {
@@ -121,7 +110,7 @@ SmsChallengeHook::Sent SmsChallengeHook::SendOtp(const token::TokenRecord& token
   std::string gateway = token.Info("sms.identifier");
   if (gateway.empty()) gateway = config_.GetOr("sms.identifier", "");
   SmsMessage message{gateway, sent.phone, *text, user != nullptr ? user->resolver + "/" + user->info.uid : "",
-                     &policy};
+                     &policy, sent.otp};
   sent.status = sender_.Send(message).status;
   return sent;
 }
@@ -133,7 +122,7 @@ validate::ChallengeOutcome SmsChallengeHook::Create(const validate::ChallengeCon
   Sent sent = SendOtp(token, context.user, *outcome.count, context.policy, context.now);
   if (!sent.status.ok()) {
     outcome.failure = InternalError(std::string(kSmsNotSent));
-    outcome.audit_note = "SMS for " + token.serial + " not sent: " + FailureReason(sent.status, sent.otp);
+    outcome.audit_note = "SMS for " + token.serial + " not sent: " + sent.status.error().message();
     spdlog::warn("sms: {}", outcome.audit_note);
     return outcome;
   }
@@ -166,7 +155,7 @@ void SmsChallengeHook::AfterAccept(const token::TokenRecord& token, const users:
   // privacyIDEA sends HOTP(new counter) and leaves the counter there: the next login uses that OTP.
   Sent sent = SendOtp(token, user, new_count, policy, clock_.Now());
   if (!sent.status.ok()) {
-    spdlog::warn("sms: smsautosend for {} failed: {}", token.serial, FailureReason(sent.status, sent.otp));
+    spdlog::warn("sms: smsautosend for {} failed: {}", token.serial, sent.status.error().message());
   }
 }
 

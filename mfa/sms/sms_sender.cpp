@@ -68,6 +68,15 @@ std::optional<std::int64_t> PositiveNumber(std::string_view text) {
 
 }  // namespace
 
+std::string MaskSecret(std::string text, std::string_view secret) {
+  if (secret.empty()) return text;
+  for (std::size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + secret.size())) {
+    text.replace(at, secret.size(), std::string(secret.size(), '*'));
+  }
+  return text;
+}
+
 std::optional<std::array<std::int64_t, 3>> ParseLimit(std::string_view value, bool with_digits) {
   std::array<std::int64_t, 3> parts{0, 0, 0};
   const std::size_t wanted = with_digits ? 3 : 2;
@@ -193,7 +202,8 @@ SmsSent SmsSender::Send(const SmsMessage& message) {
         spdlog::warn("sms: sent through failover gateway '{}' after: {}", name, failures);
       return {OkStatus(), name};
     }
-    failures += (failures.empty() ? "" : "; ") + name + ": " + sent.error().message();
+    failures +=
+        (failures.empty() ? "" : "; ") + name + ": " + MaskSecret(sent.error().message(), message.otp);
   }
   if (reserved) Unreserve(*reserved);
   return {Error(ErrorCode::kUnavailable, failures), ""};

@@ -45,6 +45,9 @@ struct SmsMessage {
   std::string text;                         // secret: holds the OTP
   std::string user_key;                     // "resolver/uid" for the per-user limit ("" = no user)
   const policy::Subject* policy = nullptr;  // for the limit policies (nullptr = no limits)
+  // Masked with asterisks wherever it appears in a failure reason or log line: a gateway's error reply may
+  // echo the text, and the OTP would stay valid as PIN+OTP.
+  std::string otp;
 };
 
 struct SmsSent {
@@ -78,6 +81,9 @@ class SmsSender {
   const Clock& clock_;
   std::mutex reserve_mu_;  // the limit check and the record are one step
 };
+
+// `text` with every occurrence of `secret` replaced by as many asterisks ("" = unchanged).
+std::string MaskSecret(std::string text, std::string_view secret);
 
 // Parses "<count>/<seconds>" (digits = false) or "<count>/<seconds>/<digits>"; nullopt when malformed.
 std::optional<std::array<std::int64_t, 3>> ParseLimit(std::string_view value, bool with_digits);

@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::string_view kTestModule = "osprey.test.CapturingProvider";
 
-// Records what it is asked to send; fails for gateways whose option FAIL is set (STYLE habit 8: a capturing
-// provider registered like a real one).
+// Records what it is asked to send; fails for gateways whose option FAIL is set (ECHO: quoting the text)
+// (STYLE habit 8: a capturing provider registered like a real one).
 class CapturingProvider final : public SmsProvider {
  public:
   struct Sent {
@@ -25,6 +25,7 @@ class CapturingProvider final : public SmsProvider {
   ProviderDescriptor Describe() const override { return {std::string(kTestModule), true, true, {}}; }
   Status Send(const GatewayDefinition& gateway, const std::string& phone,
               const std::string& text) const override {
+    if (gateway.options.count("ECHO") != 0) return Error(ErrorCode::kUnavailable, "gateway said: " + text);
     if (gateway.options.count("FAIL") != 0)
       return Error(ErrorCode::kUnavailable, "SMS could not be sent: 500");
     std::lock_guard lock(mu_);
@@ -81,7 +82,7 @@ class SmsSenderTest : public sql::testing::EngineTest {
   }
 
   SmsSent Send(const std::string& phone, const std::string& user = "res/alice") {
-    return sender_->Send({"gw1", phone, "Your OTP code is: 287082", user, &subject_});
+    return sender_->Send({"gw1", phone, "Your OTP code is: 287082", user, &subject_, ""});
   }
 
   std::unique_ptr<sql::Database> db_;
@@ -106,10 +107,10 @@ TEST_P(SmsSenderTest, SendsThroughTheNamedGateway) {
 }
 
 TEST_P(SmsSenderTest, UnknownOrMissingGatewayFails) {
-  SmsSent sent = sender_->Send({"nosuch", "+49", "x", "", nullptr});
+  SmsSent sent = sender_->Send({"nosuch", "+49", "x", "", nullptr, ""});
   ASSERT_FALSE(sent.status.ok());
   EXPECT_NE(sent.status.error().message().find("no SMS gateway named 'nosuch'"), std::string::npos);
-  EXPECT_FALSE(sender_->Send({"", "+49", "x", "", nullptr}).status.ok());
+  EXPECT_FALSE(sender_->Send({"", "+49", "x", "", nullptr, ""}).status.ok());
   EXPECT_TRUE(provider_->sent().empty());
 }
 
@@ -117,7 +118,7 @@ TEST_P(SmsSenderTest, FailoverTriesTheListedGatewaysInTurn) {
   AddGateway("down", true);
   AddGateway("backup", false);
   ASSERT_TRUE(config_->Set(kFailoverKey, "nosuch, backup").ok());
-  SmsSent sent = sender_->Send({"down", "+49", "text", "", nullptr});
+  SmsSent sent = sender_->Send({"down", "+49", "text", "", nullptr, ""});
   ASSERT_TRUE(sent.status.ok()) << sent.status.error().ToString();
   EXPECT_EQ(sent.gateway, "backup");
   ASSERT_EQ(provider_->sent().size(), 1u);
@@ -126,9 +127,25 @@ TEST_P(SmsSenderTest, FailoverTriesTheListedGatewaysInTurn) {
 
 TEST_P(SmsSenderTest, WithoutFailoverAFailingGatewayFailsTheSendWithItsReason) {
   AddGateway("down", true);
-  SmsSent sent = sender_->Send({"down", "+49", "Your OTP code is: 287082", "", nullptr});
+  SmsSent sent = sender_->Send({"down", "+49", "Your OTP code is: 287082", "", nullptr, ""});
   ASSERT_FALSE(sent.status.ok());
   EXPECT_EQ(sent.status.error().message(), "down: SMS could not be sent: 500");
+}
+
+TEST_P(SmsSenderTest, TheOtpIsMaskedInTheFailureReason) {
+  GatewayDefinition echo;
+  echo.name = "echo";
+  echo.module = std::string(kTestModule);
+  echo.options["ECHO"] = "1";
+  ASSERT_TRUE(gateways_->Put(echo).ok());
+  SmsSent sent = sender_->Send({"echo", "+49", "Your OTP code is: 287082", "", nullptr, "287082"});
+  ASSERT_FALSE(sent.status.ok());
+  EXPECT_EQ(sent.status.error().message(), "echo: gateway said: Your OTP code is: ******");
+}
+
+TEST(SmsMaskTest, MasksEveryOccurrence) {
+  EXPECT_EQ(MaskSecret("a 123 b 123", "123"), "a *** b ***");
+  EXPECT_EQ(MaskSecret("a 123", ""), "a 123");
 }
 
 TEST_P(SmsSenderTest, PerUserLimitRefusesTheNextSmsUntilTheWindowPasses) {
@@ -167,7 +184,7 @@ TEST_P(SmsSenderTest, PerPrefixLimitCountsNumbersSharingTheirFirstDigits) {
 TEST_P(SmsSenderTest, AFailedSendIsNotCounted) {
   SetPolicy(std::string(policy::action::kSmsLimitUser), "1/3600");
   AddGateway("down", true);
-  EXPECT_FALSE(sender_->Send({"down", "+491", "t", "res/alice", &subject_}).status.ok());
+  EXPECT_FALSE(sender_->Send({"down", "+491", "t", "res/alice", &subject_, ""}).status.ok());
   EXPECT_TRUE(Send("+491").status.ok());
   EXPECT_FALSE(Send("+491").status.ok());
 }
