@@ -57,7 +57,7 @@ Result<std::unique_ptr<MfaRuntime>> MfaRuntime::Build(const Settings& settings, 
   rt->mailer_ = std::make_unique<mfa::smtp::Mailer>(*rt->smtp_servers_, *rt->smtp_client_, clock);
   rt->sms_providers_->Register(mfa::sms::MakeSmtpSmsProvider(*rt->mailer_));
   rt->sms_providers_->Register(mfa::sms::MakeScriptSmsProvider(settings.mfa_options.sms_script_dir));
-  rt->gateways_ = std::make_unique<mfa::sms::GatewayStore>(db, *rt->sealer_);
+  rt->gateways_ = std::make_unique<mfa::sms::GatewayStore>(db, *rt->sealer_, clock);
   rt->sms_sender_ = std::make_unique<mfa::sms::SmsSender>(*rt->gateways_, *rt->sms_providers_, *rt->config_,
                                                           *rt->policies_, db, clock);
   rt->sms_hook_ = std::make_unique<mfa::sms::SmsChallengeHook>(*rt->tokens_, *rt->sms_sender_, *rt->config_,

@@ -17,7 +17,7 @@ class SmsGatewayApiTest : public testing::ConfigApiTest {
     auto applied = sql::ApplyMigrations(*db_, sms::GatewayMigrations());
     ASSERT_TRUE(applied.ok()) << applied.error().ToString();
     sms::RegisterUnsupportedProviders(providers_);
-    gateways_ = std::make_unique<sms::GatewayStore>(*db_, sealer_);
+    gateways_ = std::make_unique<sms::GatewayStore>(*db_, sealer_, clock_);
     ctx_.gateways = gateways_.get();
     ctx_.sms_providers = &providers_;
     AddSmsGatewayRoutes(router_, ctx_);

@@ -139,8 +139,6 @@ struct PolicyEngine::Snapshot {
     std::vector<match::ClientEntry> clients;
   };
   std::vector<Entry> entries;  // name order
-  std::int64_t generation = -1;
-  std::uint64_t local_generation = 0;
 
   // Active policies of `scope` matching `subject`; with `action` non-empty only those setting it.
   std::vector<const Policy*> Matching(std::string_view scope, std::string_view action,
@@ -180,11 +178,6 @@ struct PolicyEngine::Snapshot {
                        [&](const Entry& e) { return e.policy.active && e.policy.scope == scope; });
   }
 };
-
-PolicyEngine::PolicyEngine(sql::Database& db, const Clock& clock, PolicyEngineOptions options)
-    : db_(db), clock_(clock), options_(options) {}
-
-PolicyEngine::~PolicyEngine() = default;
 
 namespace {
 
@@ -237,49 +230,26 @@ std::vector<Policy> LoadPolicies(soci::session& s, std::string_view where_name) 
 
 }  // namespace
 
+PolicyEngine::PolicyEngine(sql::Database& db, const Clock& clock, PolicyEngineOptions options)
+    : db_(db),
+      cache_(db, clock, options.reload_interval, "mfa policy load", ReadGeneration,
+             [](soci::session& s, Snapshot& out) {
+               for (Policy& p : LoadPolicies(s, {})) {
+                 auto clients = match::ParseClients(p.clients);
+                 out.entries.push_back({std::move(p), clients.value_or(std::vector<match::ClientEntry>{})});
+               }
+             }) {}
+
+PolicyEngine::~PolicyEngine() = default;
+
 std::shared_ptr<const PolicyEngine::Snapshot> PolicyEngine::Current() const {
-  std::shared_ptr<const Snapshot> snap;
-  bool check = false;
-  std::uint64_t local = 0;
-  {
-    std::lock_guard lock(mu_);
-    snap = snapshot_;
-    local = local_generation_;
-    const auto now = clock_.Now();
-    if (snap != nullptr && now - checked_at_ >= options_.reload_interval) {
-      checked_at_ = now;
-      check = true;
-    }
-  }
-  if (snap != nullptr && !check) return snap;
-  auto fresh = std::make_shared<Snapshot>();
-  fresh->local_generation = local;
-  const Status load = sql::RunRead(db_, "policy load", [&](soci::session& s) {
-    fresh->generation = ReadGeneration(s);
-    if (snap != nullptr && fresh->generation == snap->generation) return;
-    for (Policy& p : LoadPolicies(s, {})) {
-      auto clients = match::ParseClients(p.clients);
-      fresh->entries.push_back({std::move(p), clients.value_or(std::vector<match::ClientEntry>{})});
-    }
-  });
-  if (!load.ok()) {
-    spdlog::error("mfa policy: cannot load the policies: {}", load.error().ToString());
-    return snap != nullptr ? snap : fresh;
-  }
-  if (snap != nullptr && fresh->generation == snap->generation) return snap;
-  std::lock_guard lock(mu_);
-  if (local_generation_ == local) {
-    snapshot_ = fresh;
-    checked_at_ = clock_.Now();
-  }
-  return fresh;
+  auto snap = cache_.Get();
+  if (snap.ok()) return *snap;
+  static const auto kNone = std::make_shared<const Snapshot>();  // no policies until the database answers
+  return kNone;
 }
 
-void PolicyEngine::Changed() const {
-  std::lock_guard lock(mu_);
-  snapshot_.reset();
-  ++local_generation_;
-}
+void PolicyEngine::Changed() const { cache_.Changed(); }
 
 std::vector<std::string> PolicyEngine::Values(std::string_view scope, std::string_view action,
                                               const Subject& subject) const {

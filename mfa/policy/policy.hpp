@@ -31,6 +31,7 @@
 
 #include "osprey/core/clock.hpp"
 #include "osprey/core/result.hpp"
+#include "osprey/sql/cached_tables.hpp"
 #include "osprey/sql/database.hpp"
 #include "osprey/sql/migrations.hpp"
 
@@ -117,12 +118,7 @@ class PolicyEngine {
   void Changed() const;  // after a local write: drop the snapshot
 
   sql::Database& db_;
-  const Clock& clock_;
-  const PolicyEngineOptions options_;
-  mutable std::mutex mu_;
-  mutable std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mu_)
-  mutable Clock::TimePoint checked_at_{};             // GUARDED_BY(mu_)
-  mutable std::uint64_t local_generation_ = 0;        // GUARDED_BY(mu_): local writes so far
+  sql::CachedTables<Snapshot> cache_;
 };
 
 // Action names this issue and issue 6 use.

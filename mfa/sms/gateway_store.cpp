@@ -57,10 +57,9 @@ class Assembler {
     if (sql::Int(row, 7) != 0) {
       auto opened = sealer_.Open(value, AssociatedData(gw.name, *type, key));
       if (!opened.ok()) {
-        if (status_.ok()) {
-          status_ = Error(ErrorCode::kCorrupted, "SMS gateway '" + gw.name + "': the sealed value of " +
-                                                     *type + " '" + key + "' cannot be opened");
-        }
+        broken_.try_emplace(
+            gw.name, Error(ErrorCode::kCorrupted, "SMS gateway '" + gw.name + "': the sealed value of " +
+                                                      *type + " '" + key + "' cannot be opened"));
         return;
       }
       value = std::string(opened->view());
@@ -68,30 +67,52 @@ class Assembler {
     (*type == kHeader ? gw.headers : gw.options)[key] = std::move(value);
   }
 
+  // All of them, or the first gateway's error.
   Result<std::vector<GatewayDefinition>> Finish() {
-    if (!status_.ok()) return status_.error();
+    for (const GatewayDefinition& gw : out_) {
+      auto it = broken_.find(gw.name);
+      if (it != broken_.end()) return it->second;
+    }
     return std::move(out_);
+  }
+
+  // Each by name, a gateway whose sealed value does not open as its error.
+  void FinishEach(GatewayStore::ByName& out) {
+    for (GatewayDefinition& gw : out_) {
+      auto it = broken_.find(gw.name);
+      std::string name = gw.name;
+      if (it != broken_.end()) {
+        out.emplace(std::move(name), it->second);
+      } else {
+        out.emplace(std::move(name), std::move(gw));
+      }
+    }
   }
 
  private:
   const crypto::Sealer& sealer_;
   std::vector<GatewayDefinition> out_;
-  Status status_ = OkStatus();
+  std::map<std::string, Error, std::less<>> broken_;
 };
 
 // The gateways matching `where`, whose placeholders take `binds` in order.
 template <typename... A>
+Result<std::vector<GatewayDefinition>> LoadIn(soci::session& s, const crypto::Sealer& sealer,
+                                              const std::string& where, const A&... binds) {
+  Assembler assembler(sealer);
+  soci::details::prepare_temp_type query = (s.prepare << SelectGateways(where));
+  ((void)(query, soci::use(binds)), ...);
+  soci::rowset<soci::row> rows(query);
+  for (const soci::row& row : rows) assembler.Add(row);
+  return assembler.Finish();
+}
+
+template <typename... A>
 Result<std::vector<GatewayDefinition>> Load(sql::Database& db, const crypto::Sealer& sealer,
                                             const std::string& where, const A&... binds) {
   Result<std::vector<GatewayDefinition>> result = std::vector<GatewayDefinition>{};
-  const Status read = sql::RunRead(db, "smsgateway read", [&](soci::session& s) {
-    Assembler assembler(sealer);
-    soci::details::prepare_temp_type query = (s.prepare << SelectGateways(where));
-    ((void)(query, soci::use(binds)), ...);
-    soci::rowset<soci::row> rows(query);
-    for (const soci::row& row : rows) assembler.Add(row);
-    result = assembler.Finish();
-  });
+  const Status read = sql::RunRead(db, "smsgateway read",
+                                   [&](soci::session& s) { result = LoadIn(s, sealer, where, binds...); });
   if (!read.ok()) return read.error();
   return result;
 }
@@ -158,6 +179,16 @@ void ReplaceOptions(soci::session& s, long long id, const GatewayDefinition& gw,
   }
 }
 
+void BumpGeneration(soci::session& s) {
+  s << "UPDATE mfa_smsgateway_state SET generation = generation + 1 WHERE id = 1";
+}
+
+std::int64_t ReadGeneration(soci::session& s) {
+  long long generation = 0;
+  s << "SELECT CAST(generation AS BIGINT) FROM mfa_smsgateway_state WHERE id = 1", soci::into(generation);
+  return generation;
+}
+
 std::string Upper(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -184,7 +215,10 @@ const sql::MigrationSet& GatewayMigrations() {
         "  option_value {{text}} NOT NULL DEFAULT '',\n"
         "  sealed {{bool}} NOT NULL DEFAULT FALSE,\n"
         "  UNIQUE (gateway_id, option_type, option_key)\n"
-        ")"}},
+        ")"},
+       {2, "a generation number that every change of the definitions bumps, for the in-memory copy",
+        "CREATE TABLE mfa_smsgateway_state (id {{bigint}} PRIMARY KEY, generation {{bigint}} NOT NULL);\n"
+        "INSERT INTO mfa_smsgateway_state (id, generation) VALUES (1, 0)"}},
   };
   return set;
 }
@@ -197,13 +231,33 @@ bool IsSecretKey(std::string_view key) {
                      [&](std::string_view word) { return upper.find(word) != std::string::npos; });
 }
 
-GatewayStore::GatewayStore(sql::Database& db, const crypto::Sealer& sealer) : db_(db), sealer_(sealer) {}
+GatewayStore::GatewayStore(sql::Database& db, const crypto::Sealer& sealer, const Clock& clock,
+                           GatewayStoreOptions options)
+    : db_(db),
+      sealer_(sealer),
+      cache_(db, clock, options.reload_interval, "smsgateway read", ReadGeneration,
+             [&sealer](soci::session& s, ByName& out) {
+               // A value that does not open is an error of that gateway alone: the others stay usable.
+               Assembler assembler(sealer);
+               soci::rowset<soci::row> rows = (s.prepare << SelectGateways("1 = 1"));
+               for (const soci::row& row : rows) assembler.Add(row);
+               assembler.FinishEach(out);
+             }) {}
 
 Result<std::vector<GatewayDefinition>> GatewayStore::List() const { return Load(db_, sealer_, "1 = 1"); }
 
 Result<std::optional<GatewayDefinition>> GatewayStore::Find(std::string_view name) const {
   const std::string n(name);
   return First(Load(db_, sealer_, "g.name = :n", n));
+}
+
+Result<std::shared_ptr<const GatewayDefinition>> GatewayStore::Lookup(std::string_view name) const {
+  auto all = cache_.Get();
+  if (!all.ok()) return all.error();
+  const auto it = (*all)->find(name);
+  if (it == (*all)->end()) return std::shared_ptr<const GatewayDefinition>();
+  if (!it->second.ok()) return it->second.error();
+  return std::shared_ptr<const GatewayDefinition>(*all, &*it->second);
 }
 
 Result<std::optional<GatewayDefinition>> GatewayStore::FindById(std::int64_t id) const {
@@ -218,7 +272,9 @@ Result<std::int64_t> GatewayStore::Put(const GatewayDefinition& gateway) {
   const Status st = sql::RunTransaction(db_, "smsgateway put", [&](soci::session& s) {
     id = UpsertGateway(s, gateway);
     ReplaceOptions(s, id, gateway, sealer_);
+    BumpGeneration(s);
   });
+  cache_.Changed();
   if (!st.ok()) return st.error();
   return static_cast<std::int64_t>(id);
 }
@@ -233,8 +289,10 @@ Result<std::optional<std::int64_t>> GatewayStore::Remove(std::string_view name) 
     if (!s.got_data()) return;
     sql::Exec(s, "DELETE FROM mfa_smsgateway_option WHERE gateway_id = :g", id);
     sql::Exec(s, "DELETE FROM mfa_smsgateway WHERE id = :id", id);
+    BumpGeneration(s);
     removed = id;
   });
+  cache_.Changed();
   if (!st.ok()) return st.error();
   return removed;
 }
@@ -252,8 +310,10 @@ Result<std::optional<std::int64_t>> GatewayStore::RemoveOption(std::int64_t id, 
         soci::use(gid, "g"), soci::use(type, "t"), soci::use(k, "k"), soci::into(row_id);
     if (!s.got_data()) return;
     sql::Exec(s, "DELETE FROM mfa_smsgateway_option WHERE id = :id", row_id);
+    BumpGeneration(s);
     removed = row_id;
   });
+  cache_.Changed();
   if (!st.ok()) return st.error();
   return removed;
 }

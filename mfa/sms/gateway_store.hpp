@@ -4,20 +4,30 @@
 // with
 // "<gateway name>/<option|header>/<key>" as associated data, and opened on read: callers only see plain text.
 //
+// Sending an SMS reads its gateway through Lookup(), from an in-memory copy of all definitions
+// (sql::CachedTables): every write bumps a generation row (mfa_smsgateway_state) in its transaction, so a
+// change through this object is seen at once, one by another process (the CLI) at most `reload_interval`
+// later. List, Find and FindById (the API and the CLI) read the tables.
+//
 // Errors: kUnavailable/kInternal (database), kCorrupted (a sealed value that does not open); messages never
 // contain option or header values.
-// Ownership: refers to db and sealer. Thread rule: any thread, any member.
+// Ownership: refers to db, sealer and clock. Thread rule: any thread, any member.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "mfa/sms/sms_provider.hpp"
+#include "osprey/core/clock.hpp"
 #include "osprey/core/result.hpp"
 #include "osprey/core/sealer.hpp"
+#include "osprey/sql/cached_tables.hpp"
 #include "osprey/sql/database.hpp"
 #include "osprey/sql/migrations.hpp"
 
@@ -30,9 +40,17 @@ bool IsSecretKey(std::string_view key);
 
 enum class OptionKind { kOption, kHeader };
 
+struct GatewayStoreOptions {
+  std::chrono::milliseconds reload_interval{1000};
+};
+
 class GatewayStore {
  public:
-  GatewayStore(sql::Database& db, const crypto::Sealer& sealer);
+  // The in-memory copy: each definition by name, or the error of one whose sealed value does not open.
+  using ByName = std::map<std::string, Result<GatewayDefinition>, std::less<>>;
+
+  GatewayStore(sql::Database& db, const crypto::Sealer& sealer, const Clock& clock,
+               GatewayStoreOptions options = {});
 
   // All gateways, ordered by id.
   Result<std::vector<GatewayDefinition>> List() const;
@@ -40,6 +58,8 @@ class GatewayStore {
   Result<std::optional<GatewayDefinition>> Find(std::string_view name) const;
   // By id, or nullopt.
   Result<std::optional<GatewayDefinition>> FindById(std::int64_t id) const;
+  // By name (exact), from the in-memory copy: nullptr when there is none. For sending.
+  Result<std::shared_ptr<const GatewayDefinition>> Lookup(std::string_view name) const;
   // Creates the gateway, or updates the one of that name: module and description are overwritten and the
   // option and header sets are replaced wholesale (§12). Returns the gateway id. Order, as privacyIDEA's
   // set_smsgateway: a key that stays keeps its row and place; new keys follow in the given order.
@@ -54,6 +74,7 @@ class GatewayStore {
  private:
   sql::Database& db_;
   const crypto::Sealer& sealer_;
+  sql::CachedTables<ByName> cache_;
 };
 
 // POST /smsgateway and `osprey mfa smsgateway set`: store.Put(gateway) once its module names a provider in

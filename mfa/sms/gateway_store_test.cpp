@@ -23,7 +23,7 @@ class GatewayStoreTest : public sql::testing::EngineTest {
     ASSERT_NE(db_, nullptr);
     auto applied = sql::ApplyMigrations(*db_, GatewayMigrations());
     ASSERT_TRUE(applied.ok()) << applied.error().ToString();
-    store_ = std::make_unique<GatewayStore>(*db_, sealer_);
+    store_ = std::make_unique<GatewayStore>(*db_, sealer_, clock_);
   }
 
   static GatewayDefinition Http(const std::string& name) {
@@ -59,7 +59,17 @@ class GatewayStoreTest : public sql::testing::EngineTest {
     return out;
   }
 
+  // Lookup's value of `option` of gateway `name` ("<none>" without gateway, "<error>" on an error).
+  std::string LookedUp(const std::string& name, const std::string& option) {
+    auto gw = store_->Lookup(name);
+    if (!gw.ok()) return "<error>";
+    if (*gw == nullptr) return "<none>";
+    auto it = (*gw)->options.find(option);
+    return it == (*gw)->options.end() ? "<unset>" : it->second;
+  }
+
   crypto::Sealer sealer_{crypto::testing::RandomRing("s1")};
+  FakeClock clock_{Clock::TimePoint(std::chrono::seconds(1'800'000'000))};
   std::unique_ptr<sql::Database> db_;
   std::unique_ptr<GatewayStore> store_;
 };
@@ -108,6 +118,59 @@ TEST_P(GatewayStoreTest, SecretValuesAreSealedAtRest) {
   EXPECT_EQ(moved.error().message().find("pw-Secret-1"), std::string::npos);
   EXPECT_FALSE(store_->List().ok());
   EXPECT_TRUE(store_->Find("gw1").ok());
+}
+
+TEST_P(GatewayStoreTest, LookupSeesEveryChangeThroughThisStoreAtOnce) {
+  EXPECT_EQ(LookedUp("gw1", "URL"), "<none>");
+  GatewayDefinition gw = Http("gw1");
+  PutOrDie(gw);
+  EXPECT_EQ(LookedUp("gw1", "URL"), "http://example.com");
+  EXPECT_EQ(LookedUp("gw1", "PASSWORD"), "pw-Secret-1");  // opened
+  gw.options["URL"] = "http://changed.example.com";
+  PutOrDie(gw);
+  EXPECT_EQ(LookedUp("gw1", "URL"), "http://changed.example.com");
+  ASSERT_TRUE(store_->RemoveOption(1, OptionKind::kOption, "URL").ok());
+  EXPECT_EQ(LookedUp("gw1", "URL"), "<unset>");
+  ASSERT_TRUE(store_->Remove("gw1").ok());
+  EXPECT_EQ(LookedUp("gw1", "URL"), "<none>");
+}
+
+TEST_P(GatewayStoreTest, LookupSeesAnotherProcesssChangeAfterTheReloadInterval) {
+  PutOrDie(Http("gw1"));
+  EXPECT_EQ(LookedUp("gw1", "URL"), "http://example.com");
+  GatewayStore other(*db_, sealer_, clock_);  // another process on the same database (the CLI)
+  GatewayDefinition gw = Http("gw1");
+  gw.options["URL"] = "http://other.example.com";
+  ASSERT_TRUE(other.Put(gw).ok());
+  ASSERT_TRUE(other.Put(Http("gw2")).ok());
+  EXPECT_EQ(LookedUp("gw1", "URL"), "http://example.com");  // the copy, within the interval
+  EXPECT_EQ(LookedUp("gw2", "URL"), "<none>");
+  clock_.Advance(std::chrono::milliseconds(1001));
+  EXPECT_EQ(LookedUp("gw1", "URL"), "http://other.example.com");
+  EXPECT_EQ(LookedUp("gw2", "URL"), "http://example.com");
+  ASSERT_TRUE(other.Remove("gw2").ok());
+  clock_.Advance(std::chrono::milliseconds(1001));
+  EXPECT_EQ(LookedUp("gw2", "URL"), "<none>");
+}
+
+TEST_P(GatewayStoreTest, LookupOfAGatewayWhoseSealedValueDoesNotOpenFailsAloneAndQuotesNoValue) {
+  PutOrDie(Http("gw1"));
+  PutOrDie(Http("gw2"));
+  {
+    auto s = db_->Acquire();
+    ASSERT_TRUE(s.ok());
+    sql::Exec(s->get(),
+              "UPDATE mfa_smsgateway_option SET option_value = (SELECT option_value FROM "
+              "mfa_smsgateway_option WHERE gateway_id = 1 AND option_key = 'PASSWORD') WHERE gateway_id = 2 "
+              "AND option_key = 'PASSWORD'");
+    sql::Exec(s->get(), "UPDATE mfa_smsgateway_state SET generation = generation + 1");
+  }
+  clock_.Advance(std::chrono::milliseconds(1001));
+  auto broken = store_->Lookup("gw2");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code(), ErrorCode::kCorrupted);
+  EXPECT_EQ(broken.error().message().find("Secret"), std::string::npos);
+  EXPECT_EQ(LookedUp("gw1", "PASSWORD"), "pw-Secret-1");
 }
 
 TEST(GatewayKeys, IsSecretKeyMatchesCaseInsensitively) {

@@ -168,9 +168,9 @@ void SmsSender::Unreserve(std::int64_t id) {
 }
 
 Status SmsSender::SendThrough(const std::string& name, const SmsMessage& message) const {
-  auto gateway = gateways_.Find(name);
+  auto gateway = gateways_.Lookup(name);
   if (!gateway.ok()) return gateway.error();
-  if (!*gateway) return Error(ErrorCode::kNotFound, "no SMS gateway named '" + name + "'");
+  if (*gateway == nullptr) return Error(ErrorCode::kNotFound, "no SMS gateway named '" + name + "'");
   const SmsProvider* provider = providers_.Find((*gateway)->module);
   if (provider == nullptr)
     return Error(ErrorCode::kNotFound, "unknown SMS provider module " + (*gateway)->module);

@@ -58,7 +58,7 @@ class SmsSenderTest : public sql::testing::EngineTest {
     auto provider = std::make_unique<CapturingProvider>();
     provider_ = provider.get();
     providers_.Register(std::move(provider));
-    gateways_ = std::make_unique<GatewayStore>(*db_, sealer_);
+    gateways_ = std::make_unique<GatewayStore>(*db_, sealer_, clock_);
     config_ = std::make_unique<system::SystemConfig>(*db_, clock_, sealer_);
     policies_ = std::make_unique<policy::PolicyEngine>(*db_, clock_);
     sender_ = std::make_unique<SmsSender>(*gateways_, providers_, *config_, *policies_, *db_, clock_);
