@@ -66,6 +66,12 @@ const sql::MigrationSet& TokenMigrations() {
            // TokenStore::Get/ListOwned join the tokeninfo by token_id on every /validate/check: with the
            // value in the index, that is one B-tree instead of two (users migration 2 says why pages matter).
            "CREATE INDEX mfa_tokeninfo_values ON mfa_tokeninfo (token_id, info_key, info_value)"},
+          {3, "expired challenges are found by serial and expiration",
+           // Each new challenge deletes its token's expired ones (TokenStore::PurgeExpiredIn): with the index
+           // on (serial, transaction_id) that visited every challenge of the token; lookups by transaction id
+           // take mfa_challenge_tid.
+           "CREATE INDEX mfa_challenge_serial_exp ON mfa_challenge (serial, expiration_ms);\n"
+           "DROP INDEX mfa_challenge_serial_tid"},
       }};
   return set;
 }

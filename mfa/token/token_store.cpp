@@ -471,9 +471,47 @@ Status TokenStore::CreateChallenge(const Challenge& challenge) {
                              [&](soci::session& s) { CreateChallengeIn(s, challenge); });
 }
 
+namespace {
+
+// The challenge statements of every SMS trigger and challenge-response login, kept per SQLite connection.
+struct KeptChallenge {
+  explicit KeptChallenge(soci::session& s)
+      : insert(
+            (s.prepare << "INSERT INTO mfa_challenge (transaction_id, serial, data, challenge, created_ms, "
+                          "expiration_ms, received_count, otp_valid) VALUES (:tid, :serial, :data, "
+                          ":challenge, :created, :exp, :rc, :valid)",
+             soci::use(c.transaction_id, "tid"), soci::use(c.serial, "serial"), soci::use(c.data, "data"),
+             soci::use(c.challenge, "challenge"), soci::use(created, "created"), soci::use(expiration, "exp"),
+             soci::use(received, "rc"), soci::use(valid, "valid"))),
+        purge((s.prepare << "DELETE FROM mfa_challenge WHERE serial = :s AND expiration_ms < :now",
+               soci::use(serial, "s"), soci::use(now, "now"))) {}
+  Challenge c;
+  long long created = 0, expiration = 0, now = 0;
+  int received = 0, valid = 0;
+  std::string serial;
+  soci::statement insert, purge;
+};
+
+KeptChallenge* KeptChallengeOf(sql::Database& db, soci::session& s) {
+  static const char kKey = 0;
+  return db.SessionLocal<KeptChallenge>(
+      s, &kKey, [](soci::session& session) { return std::make_unique<KeptChallenge>(session); });
+}
+
+}  // namespace
+
 void TokenStore::CreateChallengeIn(soci::session& s, const Challenge& c) const {
   long long created = ToUnixMillis(c.created), expiration = ToUnixMillis(c.expiration);
   int received = c.received_count, valid = c.otp_valid;
+  if (KeptChallenge* kept = KeptChallengeOf(db_, s)) {
+    kept->c = c;
+    kept->created = created;
+    kept->expiration = expiration;
+    kept->received = received;
+    kept->valid = valid;
+    ExecuteKept(kept->insert, db_.engine());
+    return;
+  }
   s << "INSERT INTO mfa_challenge (transaction_id, serial, data, challenge, created_ms, expiration_ms, "
        "received_count, otp_valid) VALUES (:tid, :serial, :data, :challenge, :created, :exp, :rc, :valid)",
       soci::use(c.transaction_id, "tid"), soci::use(c.serial, "serial"), soci::use(c.data, "data"),
@@ -524,6 +562,12 @@ void TokenStore::BumpReceivedIn(soci::session& s, std::int64_t challenge_id) con
 void TokenStore::PurgeExpiredIn(soci::session& s, std::string_view serial, Clock::TimePoint now) const {
   const std::string name(serial);
   long long ms = ToUnixMillis(now);
+  if (KeptChallenge* kept = KeptChallengeOf(db_, s)) {
+    kept->serial = name;
+    kept->now = ms;
+    ExecuteKept(kept->purge, db_.engine());
+    return;
+  }
   s << "DELETE FROM mfa_challenge WHERE serial = :s AND expiration_ms < :now", soci::use(name, "s"),
       soci::use(ms, "now");
 }

@@ -286,6 +286,27 @@ TEST_P(TokenStoreTest, ChallengesAreFoundBumpedPurgedAndDeleted) {
   EXPECT_TRUE(store_->FindChallenges("T2", c.transaction_id)->empty());
 }
 
+// Each new challenge purges its token's expired ones: by index, not by visiting every challenge of the token
+// (SQLite; PostgreSQL plans by its statistics).
+TEST_P(TokenStoreTest, ChallengePurgeAndLookupUseTheirIndexes) {
+  if (engine() != sql::Engine::kSqlite) GTEST_SKIP() << "SQLite's query plan";
+  auto plan = [&](const std::string& query) {
+    std::string out;
+    auto s = db_->Acquire();
+    EXPECT_TRUE(s.ok());
+    if (!s.ok()) return out;
+    soci::rowset<soci::row> rows = (s->get().prepare << "EXPLAIN QUERY PLAN " + query);
+    for (const soci::row& row : rows) out += row.get<std::string>(3) + "\n";
+    return out;
+  };
+  EXPECT_NE(plan("DELETE FROM mfa_challenge WHERE serial = 'T1' AND expiration_ms < 5")
+                .find("mfa_challenge_serial_exp (serial=? AND expiration_ms<?)"),
+            std::string::npos);
+  EXPECT_NE(plan("SELECT id FROM mfa_challenge WHERE serial = 'T1' AND transaction_id = '1' ORDER BY id")
+                .find("mfa_challenge_tid (transaction_id=?)"),
+            std::string::npos);
+}
+
 TEST_P(TokenStoreTest, DeleteRemovesInfoRealmsAndChallenges) {
   AddHotp("T1", &alice_);
   Challenge c;
