@@ -21,6 +21,7 @@ void Dispatcher::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  stop_cv_.notify_all();
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -88,7 +89,7 @@ bool Dispatcher::CheckAvailable(int modem_no, ModemPace& pace) {
 bool Dispatcher::WaitForPace(ModemPace& pace) {
   if (pace.interval == std::chrono::steady_clock::duration::zero()) return !stopping();
   std::unique_lock lock(mu_);
-  cv_.wait_until(lock, pace.next_part, [&] { return stopping_; });
+  stop_cv_.wait_until(lock, pace.next_part, [&] { return stopping_; });
   if (stopping_) return false;
   pace.next_part = std::chrono::steady_clock::now() + pace.interval;
   return true;
@@ -153,7 +154,7 @@ void Dispatcher::MaybeRecover() {
 void Dispatcher::KeepLeases() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, options_.renew_interval, [&] { return stopping_; });
+    stop_cv_.wait_for(lock, options_.renew_interval, [&] { return stopping_; });
     if (stopping_) return;
     std::vector<ClaimedMessage> messages;
     for (const auto& [id, message] : in_flight_) messages.push_back(message);

@@ -87,9 +87,10 @@ class Dispatcher {
   const DispatcherOptions options_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;                             // GUARDED_BY(mu_)
-  std::uint64_t wake_seq_ = 0;                        // GUARDED_BY(mu_)
+  std::condition_variable cv_;       // with mu_: new work (Wake) or Stop, for the modem loops
+  std::condition_variable stop_cv_;  // with mu_: Stop only, for waits that new work must not cut short
+  bool stopping_ = false;            // GUARDED_BY(mu_)
+  std::uint64_t wake_seq_ = 0;       // GUARDED_BY(mu_)
   std::map<std::int64_t, ClaimedMessage> in_flight_;  // GUARDED_BY(mu_)
   std::optional<Clock::TimePoint> last_recover_;      // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;

@@ -5,12 +5,16 @@
 
 namespace osprey::smsgw::queue {
 
+// Shared by the caller and the committer, so that the committer may still notify after the caller, seeing
+// `done`, has returned. Each request has its own mutex: waking a batch's callers neither holds mu_ (which
+// the next arrivals need) nor makes the woken callers queue for it.
 struct GroupCommit::Request {
   std::span<const NewMessage> messages;
   Clock::TimePoint now;
-  Result<std::vector<std::int64_t>> result = Error(ErrorCode::kInternal, "not committed");
-  bool done = false;             // GUARDED_BY(mu_)
-  std::condition_variable wake;  // with mu_: signalled when `done` is set
+  Result<std::vector<std::int64_t>> result = Error(ErrorCode::kInternal, "not committed");  // before `done`
+  std::mutex mu;
+  std::condition_variable wake;  // with mu: signalled when `done` is set
+  bool done = false;             // GUARDED_BY(mu)
 };
 
 GroupCommit::GroupCommit(Store& store, GroupCommitOptions options) : store_(store), options_(options) {
@@ -36,14 +40,17 @@ Result<std::vector<std::int64_t>> GroupCommit::Enqueue(std::span<const NewMessag
     ++stats_.requests;
     return ids;
   }
-  Request self;
-  self.messages = messages;
-  self.now = now;
-  std::unique_lock lock(mu_);
-  waiting_.push_back(&self);
-  if (committer_idle_) work_.notify_one();
-  self.wake.wait(lock, [&] { return self.done; });
-  return std::move(self.result);
+  auto self = std::make_shared<Request>();
+  self->messages = messages;
+  self->now = now;
+  {
+    std::lock_guard lock(mu_);
+    waiting_.push_back(self);
+    if (committer_idle_) work_.notify_one();
+  }
+  std::unique_lock wait(self->mu);
+  self->wake.wait(wait, [&] { return self->done; });
+  return std::move(self->result);
 }
 
 void GroupCommit::Run() {
@@ -58,31 +65,37 @@ void GroupCommit::Run() {
       // Arrivals do not wake us (committer_idle_ is false): they only queue up and join this batch.
       work_.wait_for(lock, options_.delay, [&] { return stopping_; });
     }
-    std::vector<Request*> batch = TakeBatch();
+    Batch batch = TakeBatch();
     last_batch_ = batch.size();
     lock.unlock();
     const auto started = std::chrono::steady_clock::now();
     CommitBatch(batch);
     const auto took = std::chrono::steady_clock::now() - started;
-    lock.lock();
-    last_commit_ = took;
-    stats_.committing += std::chrono::duration_cast<std::chrono::nanoseconds>(took);
-    ++stats_.commits;
-    stats_.requests += batch.size();
+    {
+      std::lock_guard stats_lock(mu_);
+      last_commit_ = took;
+      stats_.committing += std::chrono::duration_cast<std::chrono::nanoseconds>(took);
+      ++stats_.commits;
+      stats_.requests += batch.size();
+    }
     // Each caller sleeps on its own condition variable, so a commit wakes exactly the callers it served.
-    // Notified under the lock: once `done` is seen, the caller may return and destroy its Request.
-    for (Request* r : batch) {
-      r->done = true;
+    for (const auto& r : batch) {
+      {
+        std::lock_guard done_lock(r->mu);
+        r->done = true;
+      }
       r->wake.notify_one();
     }
+    batch.clear();
+    lock.lock();
   }
 }
 
-std::vector<GroupCommit::Request*> GroupCommit::TakeBatch() {
-  std::vector<Request*> batch;
+GroupCommit::Batch GroupCommit::TakeBatch() {
+  Batch batch;
   std::size_t messages = 0;
   while (!waiting_.empty()) {
-    Request* next = waiting_.front();
+    const std::shared_ptr<Request>& next = waiting_.front();
     if (!batch.empty() && messages + next->messages.size() > options_.max_batch) break;
     messages += next->messages.size();
     batch.push_back(next);
@@ -91,14 +104,14 @@ std::vector<GroupCommit::Request*> GroupCommit::TakeBatch() {
   return batch;
 }
 
-void GroupCommit::CommitBatch(const std::vector<Request*>& batch) {
+void GroupCommit::CommitBatch(const Batch& batch) {
   if (batch.size() == 1) {
     batch[0]->result = store_.Enqueue(batch[0]->messages, batch[0]->now);
     return;
   }
   std::vector<NewMessage> all;
   Clock::TimePoint now = batch[0]->now;
-  for (const Request* r : batch) {
+  for (const auto& r : batch) {
     all.insert(all.end(), r->messages.begin(), r->messages.end());
     now = std::max(now, r->now);
   }
@@ -106,11 +119,11 @@ void GroupCommit::CommitBatch(const std::vector<Request*>& batch) {
   if (!ids.ok() && ids.error().code() == ErrorCode::kInvalidArgument) {
     // Someone's message is invalid and nothing was stored: isolate it by giving each caller its own
     // transaction, so that only its owner hears about it.
-    for (Request* r : batch) r->result = store_.Enqueue(r->messages, r->now);
+    for (const auto& r : batch) r->result = store_.Enqueue(r->messages, r->now);
     return;
   }
   std::size_t offset = 0;
-  for (Request* r : batch) {
+  for (const auto& r : batch) {
     if (!ids.ok()) {
       r->result = ids.error();
       continue;

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <thread>
@@ -68,17 +69,18 @@ class GroupCommit final : public MessageSink {
  private:
   struct Request;
   void Run();  // the committer thread
-  void CommitBatch(const std::vector<Request*>& batch);
-  std::vector<Request*> TakeBatch();  // REQUIRES: mu_ held
+  using Batch = std::vector<std::shared_ptr<Request>>;
+  void CommitBatch(const Batch& batch);
+  Batch TakeBatch();  // REQUIRES: mu_ held
 
   Store& store_;
   const GroupCommitOptions options_;
   mutable std::mutex mu_;
-  std::deque<Request*> waiting_;  // GUARDED_BY(mu_): requests not yet taken by the committer
-  std::condition_variable work_;  // with mu_: wakes the committer
-  bool committer_idle_ = false;   // GUARDED_BY(mu_): the committer sleeps on work_
-  bool stopping_ = false;         // GUARDED_BY(mu_)
-  std::size_t last_batch_ = 0;    // GUARDED_BY(mu_): requests in the previous batch
+  std::deque<std::shared_ptr<Request>> waiting_;       // GUARDED_BY(mu_): not yet taken by the committer
+  std::condition_variable work_;                       // with mu_: wakes the committer
+  bool committer_idle_ = false;                        // GUARDED_BY(mu_): the committer sleeps on work_
+  bool stopping_ = false;                              // GUARDED_BY(mu_)
+  std::size_t last_batch_ = 0;                         // GUARDED_BY(mu_): requests in the previous batch
   std::chrono::steady_clock::duration last_commit_{};  // GUARDED_BY(mu_): how long it took
   Stats stats_;                                        // GUARDED_BY(mu_)
   std::thread committer_;                              // last: starts after everything it uses
