@@ -101,6 +101,7 @@ Database::Database(Engine engine, std::unique_ptr<Pool> pool, DatabaseOptions op
     : engine_(engine), pool_(std::move(pool)), options_(std::move(options)) {}
 
 Database::~Database() {
+  internal::ForgetSqliteWriter(this);
   std::lock_guard lock(pool_->mu);
   assert(pool_->idle.size() == pool_->size && "a Session outlived its Database");
   pool_->locals.clear();  // their statements are finalized while the connections are still open

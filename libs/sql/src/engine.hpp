@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include <soci/soci.h>
 
@@ -29,6 +30,11 @@ bool InTransaction(soci::session& s, Engine engine);
 
 // Rolls back an open transaction, swallowing errors: the caller is already handling a failure.
 void RollbackQuietly(soci::session& s, Engine engine) noexcept;
+
+// The mutex that this process's writers of the SQLite database `db` hold across a write transaction
+// (transaction.cpp), and its release when `db` closes (~Database).
+std::mutex& SqliteWriterOf(const Database* db);
+void ForgetSqliteWriter(const Database* db);
 
 // Makes `encode(blob, 'hex')` and `decode(text, 'hex')` available on a SQLite session, as on PostgreSQL.
 void RegisterHexFunctions(soci::session& s);

@@ -3,6 +3,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -40,20 +41,21 @@ class TransactionTest : public testing::EngineTest {
     s << "UPDATE counter SET v = :v WHERE id = 1", soci::use(v);
   }
 
-  // Two threads, 200 increments each, all through WithTransaction.
-  void RunConcurrentIncrements(Database& db) {
+  // Two threads, 200 increments each, all through WithTransaction; the second on `other` when given (another
+  // Database on the same database: on SQLite, as another process would write).
+  void RunConcurrentIncrements(Database& db, Database* other = nullptr) {
     std::atomic<int> failures{0};
     std::atomic<int> attempts{0};
     auto counted = [&](soci::session& s) {
       ++attempts;
       Increment(s);
     };
-    auto worker = [&] {
+    auto worker = [&](Database* on) {
       for (int i = 0; i < 200; ++i) {
-        if (!db.WithTransaction(counted).ok()) ++failures;
+        if (!on->WithTransaction(counted).ok()) ++failures;
       }
     };
-    std::thread a(worker), b(worker);
+    std::thread a(worker, &db), b(worker, other != nullptr ? other : &db);
     a.join();
     b.join();
     EXPECT_EQ(failures.load(), 0);
@@ -141,14 +143,43 @@ TEST_P(TransactionTest, ConcurrentIncrementsAreExact) {
   RunConcurrentIncrements(*db);
 }
 
-// Without a busy timeout SQLite answers SQLITE_BUSY at once, so here the retry loop does the waiting.
+// Without a busy timeout SQLite answers SQLITE_BUSY at once, so here the retry loop does the waiting. The two
+// writers use two Databases: those of one Database queue for each other without conflicts (below).
 TEST_P(TransactionTest, ConcurrentIncrementsAreExactWhenEveryConflictIsRetried) {
   DatabaseOptions options = SmallPool();
   options.sqlite_busy_timeout = std::chrono::milliseconds(0);
   options.max_retries = 1000;
   auto db = OpenWithCounter(options);
   ASSERT_NE(db, nullptr);
-  RunConcurrentIncrements(*db);
+  auto other = OpenOrDie(options);
+  ASSERT_NE(other, nullptr);
+  RunConcurrentIncrements(*db, other.get());
+}
+
+// SQLite's busy handler sleeps and is not woken when the other writer commits; the writers of one Database
+// queue for each other instead, so with neither a busy timeout nor retries no write fails.
+TEST_P(TransactionTest, WritersOfOneSqliteDatabaseQueueInsteadOfMeetingBusy) {
+  if (engine() != Engine::kSqlite) GTEST_SKIP() << "PostgreSQL writers run concurrently";
+  DatabaseOptions options = SmallPool();
+  options.sqlite_busy_timeout = std::chrono::milliseconds(0);
+  options.max_retries = 0;
+  auto db = OpenWithCounter(options);
+  ASSERT_NE(db, nullptr);
+  std::atomic<int> failures{0};
+  auto worker = [&] {
+    for (int i = 0; i < 100; ++i) {
+      const Status st = db->WithTransaction([](soci::session& s) {
+        Increment(s);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));  // the other writer arrives meanwhile
+      });
+      if (!st.ok()) ++failures;
+    }
+  };
+  std::thread a(worker), b(worker);
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count(*db), 200);
 }
 
 TEST_P(TransactionTest, IsRetryableKnowsEachEnginesConflicts) {
