@@ -252,6 +252,9 @@ void GatewayRuntime::Stop() {
   parts_->dispatcher.Stop();
   parts_->flusher.Stop();
   parts_->notifier.Stop();
+  // The modem workers are asked to shut down now, while logging still works: not later, from the destructor,
+  // after `osprey serve` has shut the logger down.
+  parts_->fleet.StopAll();
 }
 
 }  // namespace osprey::cli

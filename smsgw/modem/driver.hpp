@@ -139,6 +139,11 @@ class ModemDriver {
   // Sets the listener for incoming SMS and delivery reports (nullptr: drop them). Call before the driver is
   // used; the listener must outlive the driver or be replaced by nullptr first.
   virtual void SetListener(ModemListener* listener) = 0;
+
+  // Ends what the driver runs of its own (threads, a worker process, which is asked to shut down first)
+  // before the service logs that it stopped; Submit then fails. Idempotent; a driver's destructor stops it
+  // too.
+  virtual void Stop() {}
 };
 
 // What a driver instance is built from: the modem number and the driver type's own parameters.

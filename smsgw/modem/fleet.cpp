@@ -63,4 +63,8 @@ ModemDriver* Fleet::Driver(int modem_no) const {
   return it == modems_.end() ? nullptr : it->second.driver.get();
 }
 
+void Fleet::StopAll() {
+  for (auto& [number, entry] : modems_) entry.driver->Stop();
+}
+
 }  // namespace osprey::smsgw::modem

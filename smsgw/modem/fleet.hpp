@@ -42,7 +42,9 @@ class Fleet {
   bool SetEnabled(int modem_no, bool enabled);
 
   std::vector<ModemDriver*> Drivers() const;  // by modem number
-  ModemDriver* Driver(int modem_no) const;    // nullptr when not configured
+  // Stops every driver (ModemDriver::Stop), in modem order.
+  void StopAll();
+  ModemDriver* Driver(int modem_no) const;  // nullptr when not configured
 
  private:
   struct Entry {

@@ -97,7 +97,7 @@ class WorkerDriver final : public modem::ModemDriver {
 
   // Shuts the worker down (bounded, see above) and joins the threads; Submit then answers "modem offline".
   // Idempotent.
-  void Stop();
+  void Stop() override;
 
  private:
   // One running worker process. `ended` (GUARDED_BY(mu_)) is set once the supervisor gave it up.

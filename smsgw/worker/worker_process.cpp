@@ -41,6 +41,10 @@ void WriteStderr(const char* text) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The parent may have died between fork and prctl; then nobody would kill us.
   if (::getppid() != parent) ::_exit(126);
+  // A process group of its own: Ctrl-C in the terminal reaches the gateway, which stops the worker (and what
+  // it started: the modem emulator behind proxyat) in order, instead of killing it mid-shutdown, which was
+  // logged as a worker failure with a restart scheduled.
+  ::setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

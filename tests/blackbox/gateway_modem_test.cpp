@@ -447,6 +447,33 @@ TEST_P(GatewayModemTest, KilledWorkerIsRestartedAndNoMessageIsLost) {
   EXPECT_EQ(WaitFolder("sent", 6).size(), 6u);
 }
 
+// Ctrl-C in the terminal of scripts/run.sh: SIGINT to the whole foreground process group. The gateway stops
+// its workers itself; none may die of the SIGINT and be logged as a failure to restart (found by running
+// run.sh on a fresh Debian 12 machine).
+TEST_P(GatewayModemTest, CtrlCStopsTheWorkersInOrder) {
+  StartWithEmulators(1);
+  ASSERT_FALSE(HasFatalFailure());
+  ASSERT_GT(Send("+491600000099", "Before Ctrl-C"), 0);
+  ASSERT_EQ(WaitFolder("sent", 1).size(), 1u) << ReadFile(dir_ + "/serve.log");
+  proc_->SignalGroup(SIGINT);
+  EXPECT_EQ(proc_->WaitExit(30s), 0);
+  const std::string log = ReadFile(dir_ + "/serve.log");
+  EXPECT_EQ(log.find("killed by signal"), std::string::npos) << log;
+  EXPECT_EQ(log.find("worker failed"), std::string::npos) << log;
+}
+
+// SIGTERM (systemd, docker stop) reaches only the gateway: it asks the worker to shut down, and the worker's
+// exit is logged before the logger is shut down (the log line from the destructor crashed the process).
+TEST_P(GatewayModemTest, SigtermStopsTheWorkersAndExitsZero) {
+  StartWithEmulators(1);
+  ASSERT_FALSE(HasFatalFailure());
+  proc_->Signal(SIGTERM);
+  EXPECT_EQ(proc_->WaitExit(30s), 0);
+  const std::string log = ReadFile(dir_ + "/serve.log");
+  EXPECT_NE(log.find("exited with status 0"), std::string::npos) << log;
+  EXPECT_LT(log.find("exited with status 0"), log.find("[osprey] stopped")) << log;
+}
+
 // Deliver item 6: the modem endpoints and APIv1 get_gsmsignal answer from the worker's live state.
 // libgammu is loaded by the modem worker at run time, not linked (smsgw/gammu/gammu_library.hpp): the
 // serving process never maps it, while the worker that drives the emulator does.

@@ -117,6 +117,7 @@ OspreyProcess::OspreyProcess(const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env, const std::string& log_path) {
   pid_ = fork();
   if (pid_ == 0) {
+    setpgid(0, 0);
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
@@ -135,6 +136,10 @@ OspreyProcess::~OspreyProcess() {
 
 void OspreyProcess::Signal(int sig) {
   if (pid_ > 0 && !reaped_) kill(pid_, sig);
+}
+
+void OspreyProcess::SignalGroup(int sig) {
+  if (pid_ > 0 && !reaped_) kill(-pid_, sig);
 }
 
 std::optional<int> OspreyProcess::WaitExit(std::chrono::milliseconds timeout) {

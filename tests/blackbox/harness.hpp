@@ -31,7 +31,8 @@ RunResult RunOsprey(const std::vector<std::string>& args, const std::map<std::st
 RunResult RunOspreyWithInput(const std::vector<std::string>& args,
                              const std::map<std::string, std::string>& env, const std::string& input);
 
-// A running `osprey` child process; killed (SIGKILL) on destruction if still alive.
+// A running `osprey` child process, leader of a process group of its own (as a shell starts a job); killed
+// (SIGKILL) on destruction if still alive.
 class OspreyProcess {
  public:
   // Starts `osprey <args>`; stdout and stderr go to `log_path`.
@@ -43,6 +44,8 @@ class OspreyProcess {
 
   pid_t pid() const { return pid_; }
   void Signal(int sig);
+  // To the child's whole process group, which it leads, as a terminal's Ctrl-C reaches a shell job.
+  void SignalGroup(int sig);
   // Waits up to `timeout` for the process to exit; returns its exit code (128+signal if killed).
   std::optional<int> WaitExit(std::chrono::milliseconds timeout);
 
