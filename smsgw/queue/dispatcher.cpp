@@ -61,15 +61,27 @@ void Dispatcher::Loop(modem::ModemDriver* driver) {
 
 bool Dispatcher::CheckAvailable(int modem_no, ModemPace& pace) {
   if (!options_.available || options_.available(modem_no)) {
-    if (pace.unavailable_since) spdlog::info("modem {}: back in service", modem_no);
+    if (pace.unavailable_since) {
+      if (pace.served) {
+        spdlog::info("modem {}: back in service", modem_no);
+      } else {
+        spdlog::info("modem {}: in service", modem_no);
+      }
+    }
     pace.unavailable_since.reset();
     pace.released = false;
+    pace.served = true;
     return true;
   }
   const Clock::TimePoint now = clock_.Now();
   if (!pace.unavailable_since) {
     pace.unavailable_since = now;
-    spdlog::warn("modem {}: out of service; other modems take its unpinned messages", modem_no);
+    // A modem that is still starting (its worker's handshake) is not news; one that was in service is.
+    if (pace.served) {
+      spdlog::warn("modem {}: out of service; other modems take its unpinned messages", modem_no);
+    } else {
+      spdlog::info("modem {}: not in service yet; other modems take its unpinned messages", modem_no);
+    }
   }
   if (!pace.released && now - *pace.unavailable_since >= options_.failover_after) {
     auto moved = store_.ReleaseStranded(modem_no, now);

@@ -67,6 +67,7 @@ class Dispatcher {
     std::chrono::steady_clock::time_point next_part{};  // earliest start of the next part
     std::optional<Clock::TimePoint> unavailable_since;  // when the modem was first seen unavailable
     bool released = false;                              // stranded messages released for this outage
+    bool served = false;  // the modem has been in service since the dispatcher started
   };
   void Loop(modem::ModemDriver* driver);
   // Claims and sends one message; false when there was nothing to claim (or the store failed).
