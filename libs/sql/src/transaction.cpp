@@ -8,6 +8,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "engine.hpp"
 #include "osprey/sql/database.hpp"
@@ -95,9 +96,9 @@ Outcome TryOnce(soci::session& s, Engine engine, Isolation isolation,
   return Outcome::kCommitted;
 }
 
-// The SQLite database whose writer mutex this thread holds (a nested transaction must not take it again: it
-// meets SQLite's busy handler, as before).
-thread_local const Database* writing = nullptr;
+// The SQLite databases whose writer mutex this thread holds, innermost last. A nested transaction on one of
+// them must not take it again: it meets SQLite's busy handler, as it did before there was a mutex.
+thread_local std::vector<const Database*> writing;
 
 struct WriterRegistry {
   std::mutex mu;
@@ -117,12 +118,12 @@ WriterRegistry& Writers() {
 class WriterLock {
  public:
   WriterLock(const Database* db, Engine engine) {
-    if (engine != Engine::kSqlite || writing == db) return;
+    if (engine != Engine::kSqlite || std::find(writing.begin(), writing.end(), db) != writing.end()) return;
     lock_ = std::unique_lock(internal::SqliteWriterOf(db));
-    writing = db;
+    writing.push_back(db);
   }
   ~WriterLock() {
-    if (lock_.owns_lock()) writing = nullptr;
+    if (lock_.owns_lock()) writing.pop_back();
   }
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;

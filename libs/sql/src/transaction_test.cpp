@@ -182,6 +182,24 @@ TEST_P(TransactionTest, WritersOfOneSqliteDatabaseQueueInsteadOfMeetingBusy) {
   EXPECT_EQ(Count(*db), 200);
 }
 
+// A write transaction started inside another one on the same SQLite database and thread does not wait for the
+// writer mutex its own thread holds: it meets SQLITE_BUSY (as it did before the mutex) and fails.
+TEST_P(TransactionTest, ANestedWriteOnTheSameSqliteDatabaseFailsInsteadOfHanging) {
+  if (engine() != Engine::kSqlite) GTEST_SKIP() << "PostgreSQL writers run concurrently";
+  DatabaseOptions options = SmallPool();
+  options.sqlite_busy_timeout = std::chrono::milliseconds(0);
+  options.max_retries = 0;
+  auto db = OpenWithCounter(options);
+  ASSERT_NE(db, nullptr);
+  Status inner = OkStatus();
+  ASSERT_TRUE(db->WithTransaction([&](soci::session& s) {
+                  Increment(s);
+                  inner = db->WithTransaction(Increment);
+                }).ok());
+  EXPECT_FALSE(inner.ok());
+  EXPECT_EQ(Count(*db), 1);
+}
+
 TEST_P(TransactionTest, IsRetryableKnowsEachEnginesConflicts) {
   EXPECT_TRUE(Database::IsRetryable(soci::sqlite3_soci_error("busy", 5)));
   EXPECT_TRUE(Database::IsRetryable(soci::sqlite3_soci_error("locked", 6)));
