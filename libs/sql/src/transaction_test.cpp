@@ -63,6 +63,14 @@ class TransactionTest : public testing::EngineTest {
     RecordProperty("reruns", attempts.load() - 400);  // work runs again only after a conflict inside it
   }
 
+  // Neither a busy timeout nor retries: a write that meets another writer fails at once.
+  static DatabaseOptions NeverWaiting() {
+    DatabaseOptions options = SmallPool();
+    options.sqlite_busy_timeout = std::chrono::milliseconds(0);
+    options.max_retries = 0;
+    return options;
+  }
+
   // Throws a conflict error as this engine's driver raises it.
   [[noreturn]] void ThrowConflict() const {
     if (engine() == Engine::kSqlite) throw soci::sqlite3_soci_error("database is locked", 5);
@@ -160,10 +168,7 @@ TEST_P(TransactionTest, ConcurrentIncrementsAreExactWhenEveryConflictIsRetried) 
 // queue for each other instead, so with neither a busy timeout nor retries no write fails.
 TEST_P(TransactionTest, WritersOfOneSqliteDatabaseQueueInsteadOfMeetingBusy) {
   if (engine() != Engine::kSqlite) GTEST_SKIP() << "PostgreSQL writers run concurrently";
-  DatabaseOptions options = SmallPool();
-  options.sqlite_busy_timeout = std::chrono::milliseconds(0);
-  options.max_retries = 0;
-  auto db = OpenWithCounter(options);
+  auto db = OpenWithCounter(NeverWaiting());
   ASSERT_NE(db, nullptr);
   std::atomic<int> failures{0};
   auto worker = [&] {
@@ -186,10 +191,7 @@ TEST_P(TransactionTest, WritersOfOneSqliteDatabaseQueueInsteadOfMeetingBusy) {
 // writer mutex its own thread holds: it meets SQLITE_BUSY (as it did before the mutex) and fails.
 TEST_P(TransactionTest, ANestedWriteOnTheSameSqliteDatabaseFailsInsteadOfHanging) {
   if (engine() != Engine::kSqlite) GTEST_SKIP() << "PostgreSQL writers run concurrently";
-  DatabaseOptions options = SmallPool();
-  options.sqlite_busy_timeout = std::chrono::milliseconds(0);
-  options.max_retries = 0;
-  auto db = OpenWithCounter(options);
+  auto db = OpenWithCounter(NeverWaiting());
   ASSERT_NE(db, nullptr);
   Status inner = OkStatus();
   ASSERT_TRUE(db->WithTransaction([&](soci::session& s) {
